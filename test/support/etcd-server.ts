@@ -16,6 +16,8 @@ export interface EtcdServer {
   /** Client URL, e.g. `http://127.0.0.1:40123`. */
   endpoint: string;
   dataDir: string;
+  /** Process id of the etcd child (e.g. to read its memory use from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -124,7 +126,11 @@ async function launch(binary: string): Promise<EtcdServer> {
       : (err as Error).message;
     throw new Error(`etcd did not start: ${why}\n--- etcd log (tail) ---\n${logTail}`);
   }
-  return { endpoint, dataDir, stop };
+  if (child.pid === undefined) {
+    await stop();
+    throw new Error('etcd did not start: no process id');
+  }
+  return { endpoint, dataDir, pid: child.pid, stop };
 }
 
 /**
