@@ -59,7 +59,10 @@ export interface RangeResult {
   /** Number of keys in the range, regardless of `limit`. */
   count: number;
   more: boolean;
-  /** The store revision the read was served at. */
+  /**
+   * The store's revision when the read was served (etcd's header revision),
+   * also when reading at an older `revision`.
+   */
   revision: number;
 }
 
@@ -123,8 +126,8 @@ export interface WatchOptions {
   /** Exclusive end, as in {@link RangeOptions.end}; omitted: the single key. */
   end?: string;
   /**
-   * First revision to deliver (inclusive). Omitted or 0: changes after the
-   * current revision only.
+   * First revision to deliver (inclusive). Omitted or 0: every change made
+   * after `watch()` returns.
    */
   fromRevision?: number;
   /** Attach each event's previous version. */
@@ -143,10 +146,11 @@ export interface WatchEvent {
  * splits a revision: all events of one transaction arrive together.
  *
  * Iteration ends normally after {@link Watch.cancel}. It throws
- * {@link CompactedError} when the start revision has been compacted away and
+ * {@link CompactedError} when the start revision has been compacted away,
  * {@link WatchCancelledError} when the store gave up on a consumer that fell
- * too far behind; in both cases the consumer may start again from the
- * revision after the last one it saw.
+ * too far behind (or lost its connection), and a `Closed` {@link StoreError}
+ * when the store closes. After the first two the consumer may start again
+ * from the revision after the last one it saw.
  */
 export interface Watch extends AsyncIterable<WatchEvent[]> {
   cancel(): void;

@@ -128,29 +128,67 @@ describe('embedded store durability', () => {
   });
 });
 
-describe('embedded store failures', () => {
-  /** Opens segments through a wrapper whose next write or sync can be made to fail. */
-  function faulty() {
-    const faults = { write: undefined as string | undefined, sync: undefined as string | undefined };
-    const openSegmentFile = async (path: string): Promise<SegmentFile> => {
-      const { open } = await import('node:fs/promises');
-      const file = await open(path, 'a');
-      const fail = (code: string) => Object.assign(new Error(`${code}: injected`), { code });
-      return {
-        writev: async (buffers) => {
-          if (faults.write) throw fail(faults.write);
-          return file.writev(buffers);
-        },
-        datasync: async () => {
-          if (faults.sync) throw fail(faults.sync);
-          return file.datasync();
-        },
-        truncate: (length) => file.truncate(length),
-        close: () => file.close(),
-      };
+/**
+ * Opens segments through a wrapper that counts syncs, can hold a sync until
+ * released, and can make the next write or sync fail.
+ */
+function instrumented() {
+  const faults = { write: undefined as string | undefined, sync: undefined as string | undefined };
+  const syncs = { count: 0, gate: undefined as Promise<void> | undefined };
+  const openSegmentFile = async (path: string): Promise<SegmentFile> => {
+    const { open } = await import('node:fs/promises');
+    const file = await open(path, 'a');
+    const fail = (code: string) => Object.assign(new Error(`${code}: injected`), { code });
+    return {
+      writev: async (buffers) => {
+        if (faults.write) throw fail(faults.write);
+        return file.writev(buffers);
+      },
+      datasync: async () => {
+        syncs.count++;
+        await syncs.gate;
+        if (faults.sync) throw fail(faults.sync);
+        return file.datasync();
+      },
+      truncate: (length) => file.truncate(length),
+      close: () => file.close(),
     };
-    return { faults, openSegmentFile };
-  }
+  };
+  return { faults, syncs, openSegmentFile };
+}
+
+describe('embedded store acknowledgements', () => {
+  it('acknowledges a write only after its fsync, and serves no read of it before', async () => {
+    const { syncs, openSegmentFile } = instrumented();
+    const store = await openStore({ openSegmentFile });
+    let release!: () => void;
+    syncs.gate = new Promise((resolve) => (release = resolve));
+    let acknowledged = false;
+    const put = store.put('/ack/a', enc('1')).then((r) => ((acknowledged = true), r));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(acknowledged).toBe(false);
+    expect((await store.range('/ack/a')).kvs).toEqual([]);
+    // A later transaction already compares against it, and answers once both are durable.
+    const txn = store.txn({ compare: [{ key: '/ack/a', target: 'version', result: '=', value: 1 }] });
+    release();
+    syncs.gate = undefined;
+    expect((await put).revision).toBe(2);
+    expect((await txn).succeeded).toBe(true);
+    expect((await store.range('/ack/a')).kvs).toHaveLength(1);
+  });
+
+  it('covers every write waiting on a sync with one group commit', async () => {
+    const { syncs, openSegmentFile } = instrumented();
+    const store = await openStore({ openSegmentFile });
+    const before = syncs.count;
+    await Promise.all(Array.from({ length: 64 }, (_, i) => store.put(`/group/${i}`, enc(String(i)))));
+    expect(syncs.count - before).toBeLessThanOrEqual(3);
+    expect((await store.range('/group/', { end: prefixEnd('/group/') })).count).toBe(64);
+  });
+});
+
+describe('embedded store failures', () => {
+  const faulty = instrumented;
 
   it('rejects writes on a full disk with a clear error, loses nothing, and carries on once there is space', async () => {
     const { faults, openSegmentFile } = faulty();

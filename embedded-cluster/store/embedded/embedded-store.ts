@@ -257,7 +257,7 @@ export class EmbeddedStore implements Store {
     this.closed = true;
     this.compactor?.stop();
     this.leases.stopAll();
-    this.hub.closeAll();
+    this.hub.failAll(new StoreError('Closed', 'the store is closed'));
     await this.snapshotting?.catch(() => undefined);
     await this.wal.close();
     await this.lock.release();

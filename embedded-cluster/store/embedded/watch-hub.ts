@@ -65,9 +65,9 @@ export class WatchHub {
     for (const watcher of this.watchers) watcher.onCompacted(revision);
   }
 
-  /** End every watch (the store is closing). */
-  closeAll(): void {
-    for (const watcher of [...this.watchers]) watcher.cancel();
+  /** Fail every watch with `error` (the store is closing). */
+  failAll(error: StoreError): void {
+    for (const watcher of [...this.watchers]) watcher.onClosed(error);
   }
 
   get size(): number {
@@ -156,6 +156,12 @@ class Watcher implements Watch, AsyncIterator<WatchEvent[]> {
         ),
       );
     }
+  }
+
+  onClosed(error: StoreError): void {
+    if (this.done || this.failure) return;
+    this.buffer = [];
+    this.fail(error);
   }
 
   onCompacted(revision: number): void {
