@@ -151,6 +151,9 @@ export interface WatchEvent {
  * too far behind (or lost its connection), and a `Closed` {@link StoreError}
  * when the store closes. After the first two the consumer may start again
  * from the revision after the last one it saw.
+ *
+ * Events and their key-values may be shared with other watchers and with
+ * the store's own history: treat them as immutable.
  */
 export interface Watch extends AsyncIterable<WatchEvent[]> {
   cancel(): void;

@@ -9,6 +9,8 @@
  * each metric measures.
  */
 import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { readFile, readlink } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -200,7 +202,7 @@ async function runStoreSuite(context: SuiteContext): Promise<SuiteReport> {
       `warm-up; range: median of ${plan.rangeRuns}; watch: ${plan.watchers} watchers on one prefix, ` +
       `${plan.watchPuts} serial puts, latency from put() call to the event reaching each watcher.`,
     `RSS: embedded = a fresh Node process (store + runtime, after GC; the same process with an empty ` +
-      `store, i.e. Node + the tsx loader: ${emptyRss.toFixed(0)} MB); etcd = VmRSS of a fresh etcd; each after loading the keys ` +
+      `store, i.e. bare Node: ${emptyRss.toFixed(0)} MB); etcd = VmRSS of a fresh etcd; each after loading the keys ` +
       `${plan.loadConcurrency} in flight. MB = 2^20 bytes.`,
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}.`,
   ];
@@ -390,12 +392,25 @@ async function watchRun(store: Store, plan: Plan): Promise<WatchRun> {
 async function embeddedRss(plan: Plan, keys: number, log: (message: string) => void): Promise<number> {
   const dir = await tempDir('bench-rss');
   try {
-    const child = fileURLToPath(new URL('./store-rss-child.ts', import.meta.url));
     const root = fileURLToPath(new URL('../../', import.meta.url));
+    // Bundled to plain JavaScript, as the app ships it: a TypeScript loader
+    // in the child would add its own ~35 MB to the number.
+    const child = join(dir.path, 'store-rss-child.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('./store-rss-child.ts', import.meta.url))],
+      outfile: child,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      // Bundled CommonJS dependencies may call require() for Node built-ins.
+      banner: {
+        js: "import { createRequire as kdRequire } from 'node:module'; const require = kdRequire(import.meta.url);",
+      },
+      logLevel: 'warning',
+    });
     const args = [
       '--expose-gc',
-      '--import',
-      'tsx',
       child,
       dir.path,
       String(keys),

@@ -1,5 +1,5 @@
 /**
- * `node --expose-gc --import tsx test/bench/store-rss-child.ts <dir> [keys] [valueBytes] [concurrency] [settleMs]`
+ * Bundled by the bench to plain JS, then `node --expose-gc store-rss-child.mjs <dir> [keys] [valueBytes] [concurrency] [settleMs]`
  *
  * Opens the embedded store in `<dir>` (fsync on, auto-compaction off), writes
  * `keys` distinct keys (default 100,000) of `valueBytes` (default 1024), that

@@ -32,7 +32,16 @@ export interface Change {
  * put@5 stays. Compacting at 3 instead would keep put@3 (visible at 3) and drop put@2.
  */
 export class KeyHistory {
-  readonly changes: Change[] = [];
+  readonly changes: Change[];
+
+  /**
+   * Starts with its first change: an array literal of one element is
+   * allocated at its exact size, where `[]` plus a push reserves seventeen
+   * slots — most keys never get a second version before compaction.
+   */
+  constructor(first?: Change) {
+    this.changes = first ? [first] : [];
+  }
 
   get latest(): Change | undefined {
     return this.changes[this.changes.length - 1];

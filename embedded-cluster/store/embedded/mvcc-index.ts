@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
-import type * as sortedBtree from 'sorted-btree';
+import sortedBtree from 'sorted-btree';
 import { KEYSPACE_END, type KeyValue } from '../store.js';
 import { KeyHistory, type Change } from './key-history.js';
 
-// sorted-btree is CommonJS with a `default` export, which ESM loaders unwrap
-// differently; require() gives the same shape everywhere.
-const BTree = (createRequire(import.meta.url)('sorted-btree') as (typeof sortedBtree)['default']).default;
+// sorted-btree is CommonJS with a `default` export: Node hands ESM the whole
+// module.exports, while bundlers may already unwrap `default`.
+const BTree = ('default' in sortedBtree ? sortedBtree.default : sortedBtree) as typeof sortedBtree.default;
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const EMPTY = new Uint8Array(0);
@@ -194,13 +193,18 @@ export class MvccIndex {
   commitChanges(revision: number, changes: Change[]): void {
     for (const change of changes) {
       let history = this.keys.get(change.key);
-      if (!history) this.keys.set(change.key, (history = new KeyHistory()));
-      const before = history.current();
-      history.append(change);
+      let before: KeyValue | undefined;
+      if (history) {
+        before = history.current();
+        history.append(change);
+      } else {
+        this.keys.set(change.key, (history = new KeyHistory(change)));
+      }
       this.retainedChanges++;
       this.liveKeys += (change.kv ? 1 : 0) - (before ? 1 : 0);
     }
-    this.log.push(changes);
+    // Most revisions change one key: keep that as an exactly-sized array.
+    this.log.push(changes.length === 1 ? [changes[0]!] : changes);
     this.revision = revision;
   }
 }

@@ -29,6 +29,22 @@ export interface WatchHubOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+/** How many of the newest revisions keep their events built. */
+const RECENT_REVISIONS = 256;
+
+function toEvent(change: Change, withPrev: boolean): WatchEvent {
+  const kv: KeyValue = change.kv ?? {
+    key: change.key,
+    value: EMPTY,
+    createRevision: 0,
+    modRevision: change.revision,
+    version: 0,
+    lease: 0,
+  };
+  const event: WatchEvent = { type: change.kv ? 'put' : 'delete', kv };
+  if (withPrev && change.prev) event.prevKv = change.prev;
+  return event;
+}
 
 /**
  * Fans durable changes out to watchers. Each watcher keeps a cursor into the
@@ -38,6 +54,13 @@ const EMPTY = new Uint8Array(0);
  */
 export class WatchHub {
   private readonly watchers = new Set<Watcher>();
+  /**
+   * Events of the newest revisions, built once and shared by every watcher
+   * that reads them: fan-out to a hundred watchers then allocates batches,
+   * not a hundred copies of each event (garbage that shows up as GC pauses
+   * in delivery latency).
+   */
+  private readonly recent = new Map<number, { plain?: WatchEvent[]; withPrev?: WatchEvent[] }>();
 
   constructor(
     private readonly source: WatchSource,
@@ -57,7 +80,29 @@ export class WatchHub {
 
   /** The durable revision moved on from `previous`. */
   notify(previous: number): void {
+    const oldest = this.source.durableRevision() - RECENT_REVISIONS;
+    for (const revision of this.recent.keys()) {
+      if (revision >= oldest) break;
+      this.recent.delete(revision);
+    }
     for (const watcher of this.watchers) watcher.onDurable(previous);
+  }
+
+  /** The events of one revision, with or without previous values; undefined once compacted. */
+  eventsAt(revision: number, withPrev: boolean): readonly WatchEvent[] | undefined {
+    const cacheable = revision > this.source.durableRevision() - RECENT_REVISIONS;
+    let entry = cacheable ? this.recent.get(revision) : undefined;
+    const cached = withPrev ? entry?.withPrev : entry?.plain;
+    if (cached) return cached;
+    const changes = this.source.changesAt(revision);
+    if (!changes) return undefined;
+    const events = changes.map((change) => toEvent(change, withPrev));
+    if (cacheable) {
+      if (!entry) this.recent.set(revision, (entry = {}));
+      if (withPrev) entry.withPrev = events;
+      else entry.plain = events;
+    }
+    return events;
   }
 
   /** History below `revision` is gone: watchers still behind it cannot continue. */
@@ -180,28 +225,13 @@ class Watcher implements Watch, AsyncIterator<WatchEvent[]> {
     const upTo = source.durableRevision();
     let added = 0;
     while (this.nextRevision <= upTo && added < budget) {
-      const changes = source.changesAt(this.nextRevision) ?? [];
-      for (const change of changes) {
-        if (!inRange(change.key, this.key, this.end)) continue;
-        this.buffer.push(this.toEvent(change));
+      for (const event of this.hub.eventsAt(this.nextRevision, this.withPrev) ?? []) {
+        if (!inRange(event.kv.key, this.key, this.end)) continue;
+        this.buffer.push(event);
         added++;
       }
       this.nextRevision++;
     }
-  }
-
-  private toEvent(change: Change): WatchEvent {
-    const kv: KeyValue = change.kv ?? {
-      key: change.key,
-      value: EMPTY,
-      createRevision: 0,
-      modRevision: change.revision,
-      version: 0,
-      lease: 0,
-    };
-    const event: WatchEvent = { type: change.kv ? 'put' : 'delete', kv };
-    if (this.withPrev && change.prev) event.prevKv = change.prev;
-    return event;
   }
 
   private fail(error: Error): void {

@@ -138,6 +138,10 @@ export class WriteAheadLog {
       const tasks = this.boundaryTasks.splice(0);
       for (const task of tasks) await task();
       if (this.queue.length === 0) continue;
+      // Let every writer that is ready to append (those just acknowledged,
+      // whose continuations are still queued as microtasks) join this batch:
+      // without this pause the first of them would get an fsync to itself.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = this.queue.splice(0);
       const buffers = batch.map((p) => p.record);
       const bytes = buffers.reduce((sum, b) => sum + b.length, 0);
