@@ -85,6 +85,7 @@ interface WorkloadNumbers {
   putP99: number;
   rangeMs: number;
   watchP99: number;
+  fanOutP99: number;
 }
 
 export const storeSuite: Suite = {
@@ -190,6 +191,13 @@ async function runStoreSuite(context: SuiteContext): Promise<SuiteReport> {
       peerValue: theirs.watchP99,
       target: { kind: 'absolute', op: '<=', threshold: WATCH_P99_TARGET_MS },
     },
+    {
+      metric: `watch fan-out p99, ${plan.watchers} watchers`,
+      unit: 'ms',
+      better: 'lower',
+      value: ours.fanOutP99,
+      peerValue: theirs.fanOutP99,
+    },
     rssMetric,
   ];
 
@@ -200,7 +208,9 @@ async function runStoreSuite(context: SuiteContext): Promise<SuiteReport> {
       `backend (etcd3 client). Both fsync every commit before acknowledging it.`,
     `Puts: ${plan.valueBytes}-byte values, distinct keys, ${plan.runMs / 1000} s after ${plan.warmupMs / 1000} s ` +
       `warm-up; range: median of ${plan.rangeRuns}; watch: ${plan.watchers} watchers on one prefix, ` +
-      `${plan.watchPuts} serial puts, latency from put() call to the event reaching each watcher.`,
+      `${plan.watchPuts} serial puts; delivery = from the put() call to the event reaching each watcher ` +
+      `(so it includes the commit's fsync: compare put p99), fan-out = from the event reaching the first ` +
+      `watcher to reaching each of the others.`,
     `RSS: embedded = a fresh Node process (store + runtime, after GC; the same process with an empty ` +
       `store, i.e. bare Node: ${emptyRss.toFixed(0)} MB); etcd = VmRSS of a fresh etcd; each after loading the keys ` +
       `${plan.loadConcurrency} in flight. MB = 2^20 bytes.`,
@@ -240,6 +250,7 @@ async function workload(store: Store, plan: Plan, log: (message: string) => void
     putP99: one.p99,
     rangeMs,
     watchP99: watch.p99,
+    fanOutP99: watch.fanOutP99,
   };
 }
 
@@ -317,6 +328,7 @@ async function rangeRun(store: Store, plan: Plan): Promise<number> {
 interface WatchRun {
   p50: number;
   p99: number;
+  fanOutP99: number;
   max: number;
   samples: number;
   putMs: number;
@@ -333,7 +345,9 @@ async function watchRun(store: Store, plan: Plan): Promise<WatchRun> {
   const warmPrefix = `${prefix}warm/`;
   const template = randomBytes(plan.valueBytes);
   const sentAt = new Map<string, number>();
+  const firstSeenAt = new Map<string, number>();
   const latencies = new Float64Array(plan.watchers * plan.watchPuts);
+  const fanOut = new Float64Array(plan.watchers * plan.watchPuts);
   let samples = 0;
   const warm = countdown(plan.watchers * plan.watchWarmupPuts);
   const measured = countdown(plan.watchers * plan.watchPuts);
@@ -352,6 +366,9 @@ async function watchRun(store: Store, plan: Plan): Promise<WatchRun> {
         }
         const sent = sentAt.get(key);
         if (sent === undefined) throw new Error(`watch delivered an unexpected key ${key}`);
+        let first = firstSeenAt.get(key);
+        if (first === undefined) firstSeenAt.set(key, (first = now));
+        fanOut[samples] = now - first;
         latencies[samples++] = now - sent;
         measured.hit();
       }
@@ -377,6 +394,7 @@ async function watchRun(store: Store, plan: Plan): Promise<WatchRun> {
     return {
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
+      fanOutP99: percentile(fanOut.subarray(0, samples).sort(), 99),
       max: sorted[sorted.length - 1] ?? NaN,
       samples,
       putMs,
