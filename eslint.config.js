@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 import local from './eslint/layering-plugin.js';
 
 export default defineConfig([
-  globalIgnores(['out/', 'dist/', 'node_modules/', 'coverage/', '.kubedesk/']),
+  globalIgnores(['out/', 'dist/', 'node_modules/', 'coverage/', '.kubedesk/', 'scratch/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   vue.configs['flat/recommended'],

@@ -70,7 +70,7 @@ export const ZONES = [
   })),
   {
     name: WIRING,
-    files: ['embedded-cluster/cluster', 'embedded-cluster/cli'],
+    files: ['embedded-cluster/cluster', 'embedded-cluster/cli', 'embedded-cluster/kubeconfig'],
     allow: ['embedded-cluster/*'],
     why: 'the wiring may import anything inside embedded-cluster, and nothing outside it',
   },

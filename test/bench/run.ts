@@ -13,6 +13,7 @@ import { formatTable, parseArgs, pickSuite, toJsonRecords, UsageError, type Suit
 /** Every suite by name. Adding one is one line; suites load only when picked. */
 const SUITES: Record<string, () => Promise<Suite>> = {
   store: async () => (await import('./store-bench.js')).storeSuite,
+  api: async () => (await import('./api-bench.js')).apiSuite,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

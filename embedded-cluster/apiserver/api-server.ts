@@ -1,0 +1,206 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ResourceType } from '../api/catalog.js';
+import { errors, StatusError } from '../api/errors.js';
+import type { Store } from '../store/store.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { bootstrap } from './bootstrap.js';
+import { CrdController } from './crd/crd-controller.js';
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  versionInfo,
+  wantsAggregated,
+} from './handlers/discovery.js';
+import type { Endpoint, ServerParts } from './handlers/endpoint.js';
+import { health } from './handlers/health.js';
+import { OpenApiHandler } from './handlers/openapi.js';
+import { notFound, serveResource } from './handlers/resource-router.js';
+import { negotiate, sendJson, sendStatus } from './http-io.js';
+import { LeaseReuse } from './lease-reuse.js';
+import { createPipeline } from './pipeline.js';
+import { Registry } from './registry/registry.js';
+import { parseRequestInfo } from './request-info.js';
+import { ResourceCatalog } from './resource-catalog.js';
+import { ServedSchemas } from './served-schemas.js';
+import { ServiceAllocator } from './service-allocator.js';
+
+/** Who made a request; one local user who may do everything, for now. */
+export interface UserInfo {
+  username: string;
+  groups: string[];
+}
+
+export interface ApiServerConfig {
+  store: Store;
+  /** 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  tls: { key: string; cert: string };
+  /** The user a request authenticates as, or undefined (→ 401). */
+  authenticate(request: IncomingMessage): UserInfo | undefined;
+  logger?: Logger;
+  clock?: Clock;
+  /** How often watches with allowWatchBookmarks get a bookmark (default 60 s, as kube-apiserver). */
+  bookmarkIntervalMs?: number;
+}
+
+export interface RunningApiServer {
+  /** `https://127.0.0.1:<port>` */
+  url: string;
+  /** The served resources (built-in and custom), for the dashboard and tests. */
+  resources(): readonly ResourceType[];
+  close(): Promise<void>;
+}
+
+/**
+ * Start the Kubernetes API server over `config.store`: the only component
+ * that touches the store. Everything else (kubectl, controllers, kubelet,
+ * the dashboard) reaches the cluster through it.
+ */
+export async function startApiServer(config: ApiServerConfig): Promise<RunningApiServer> {
+  const clock = config.clock ?? systemClock;
+  const logger = config.logger ?? silentLogger;
+  const registry = new Registry(config.store);
+  const catalog = new ResourceCatalog();
+  const schemas = new ServedSchemas();
+  const openApi = new OpenApiHandler(catalog, schemas);
+  const leases = new LeaseReuse(config.store, clock);
+  const services = () => catalog.find('', 'v1', 'services')!;
+  const allocator = new ServiceAllocator(registry, services);
+  const parts: ServerParts = {
+    store: config.store,
+    registry,
+    clock,
+    logger,
+    pipeline: createPipeline({
+      registry,
+      allocator,
+      resources: () => catalog.all(),
+      definitions: () => schemas.definitions,
+      crd: (name) => schemas.crd(name),
+    }),
+    resources: () => catalog.all(),
+    eventLease: () => leases.lease(),
+    bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
+    exclusive: (type, write) => (type === services() ? allocator.serialise(write) : write()),
+  };
+  await bootstrap(parts);
+  const crds = new CrdController({
+    registry,
+    store: config.store,
+    catalog,
+    clock,
+    logger,
+    crdType: catalog.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!,
+    onChange: (crd, name) => (crd ? schemas.setCrd(name, crd) : schemas.removeCrd(name)),
+  });
+  await crds.start();
+
+  const server: Server = createServer({ key: config.tls.key, cert: config.tls.cert }, (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      const status = error instanceof StatusError ? error : errors.internal(String(error));
+      if (status.code >= 500) logger.error('request failed', { path: request.url, error: String(error) });
+      sendStatus(response, status);
+    });
+  });
+  // Watches are long-lived; the server must not time them out.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+
+  let serverAddress = '';
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const user = config.authenticate(request);
+    if (!user) throw errors.unauthorized();
+    let url: URL;
+    try {
+      url = new URL(`https://localhost${request.url ?? '/'}`);
+    } catch {
+      throw errors.badRequest(`malformed request URL: ${(request.url ?? '').slice(0, 200)}`);
+    }
+    const info = parseRequestInfo(request.method ?? 'GET', url.pathname, url.searchParams);
+    const accept = request.headers.accept;
+    if (info.kind === 'nonresource') {
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      if (
+        path === '/healthz' ||
+        path === '/livez' ||
+        path === '/readyz' ||
+        /^\/(healthz|livez|readyz)\//.test(path)
+      ) {
+        return health(path, url.searchParams, config.store, response);
+      }
+      if (path.startsWith('/openapi/')) return openApi.serve(path, url.searchParams, request, response);
+      const body = discovery(path, accept, serverAddress);
+      if (body === undefined) throw notFound();
+      const aggregated = wantsAggregated(accept);
+      const headers: Record<string, string> =
+        aggregated && (path === '/api' || path === '/apis')
+          ? {
+              'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`,
+            }
+          : {};
+      sendJson(response, 200, body, headers);
+      return;
+    }
+    const type = catalog.find(info.group, info.version, info.resource);
+    if (!type) throw notFound();
+    const endpoint: Endpoint = {
+      request,
+      response,
+      query: url.searchParams,
+      info,
+      type,
+      negotiated: negotiate(accept),
+      user,
+      now: clock.now(),
+      parts,
+    };
+    await serveResource(endpoint);
+  }
+
+  function discovery(path: string, accept: string | undefined, address: string): unknown {
+    const resources = catalog.all();
+    const aggregated = wantsAggregated(accept);
+    if (path === '/version') return versionInfo();
+    if (path === '/api')
+      return aggregated ? aggregatedDiscovery(resources, 'api', aggregated) : apiVersions(address);
+    if (path === '/apis')
+      return aggregated ? aggregatedDiscovery(resources, 'apis', aggregated) : apiGroupList(resources);
+    const core = /^\/api\/([^/]+)$/.exec(path);
+    if (core) return apiResourceList(resources, '', core[1]!);
+    const group = /^\/apis\/([^/]+)$/.exec(path);
+    if (group) return apiGroup(resources, group[1]!);
+    const groupVersion = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+    if (groupVersion) return apiResourceList(resources, groupVersion[1]!, groupVersion[2]!);
+    return undefined;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host ?? '127.0.0.1';
+  serverAddress = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  logger.info('API server listening', { url: `https://${serverAddress}` });
+
+  return {
+    url: `https://${serverAddress}`,
+    resources: () => catalog.all(),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      crds.stop();
+      leases.stop();
+    },
+  };
+}

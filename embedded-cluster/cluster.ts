@@ -1,0 +1,148 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startApiServer } from './apiserver/api-server.js';
+import { bearerTokenAuthenticator, ensureToken } from './apiserver/auth.js';
+import { ensurePki } from './apiserver/tls.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { DirLock } from './store/embedded/dir-lock.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { silentLogger, type Logger } from './util/logger.js';
+
+/**
+ * The embedded cluster, wired: `startCluster()` starts its components in order and `stop()` stops
+ * them in reverse. The same function runs in `kubedesk serve`, in the desktop app and in tests.
+ *
+ * Data directory layout:
+ *
+ * | path         | what it is                                                              |
+ * | ------------ | ----------------------------------------------------------------------- |
+ * | `LOCK`       | the process using the directory (one at a time, whichever store backend) |
+ * | `store/`     | the embedded store (absent with external etcd)                          |
+ * | `pki/`       | `ca.crt`, `ca.key`, `apiserver.crt`, `apiserver.key`, `token` (0700)    |
+ * | `kubeconfig` | context `kubedesk` for kubectl (0600)                                   |
+ */
+export interface ClusterOptions {
+  /** Where the cluster keeps its state; created (0700) if missing. */
+  dataDir: string;
+  /** The API server's port (default {@link DEFAULT_PORT}; 0 picks a free one). */
+  port?: number;
+  /** A loopback address (default 127.0.0.1): the cluster has one all-powerful user. */
+  host?: string;
+  /** Keep cluster state in this etcd cluster instead of `dataDir/store`. */
+  etcdEndpoints?: string[];
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface RunningCluster {
+  /** The API server, `https://127.0.0.1:<port>`. */
+  url: string;
+  /** `dataDir/kubeconfig`, written at start. */
+  kubeconfigPath: string;
+  /** The admin bearer token (also in the kubeconfig). */
+  token: string;
+  /** PEM of the CA that signed the API server's certificate. */
+  caCert: string;
+  store: Store;
+  /** Stop every component, in reverse start order; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** The API server's port unless told otherwise: Kubernetes' secure port. */
+export const DEFAULT_PORT = 6443;
+
+/** Addresses the API server may listen on: loopback only (`localhost` means 127.0.0.1). */
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1'];
+
+/** Start the cluster in `options.dataDir`; on failure, whatever had started is stopped again. */
+export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const host = options.host === undefined || options.host === 'localhost' ? '127.0.0.1' : options.host;
+  if (!LOOPBACK_HOSTS.includes(host)) {
+    throw new Error(
+      `the API server listens on loopback only (${LOOPBACK_HOSTS.join(' or ')}), not ${host}: ` +
+        'it has one user who may do everything, so it must not be reachable from the network',
+    );
+  }
+  const port = options.port ?? DEFAULT_PORT;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const dataDir = resolve(options.dataDir);
+  const pkiDir = join(dataDir, 'pki');
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  const components = new Components(logger);
+
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    // Locks the whole directory (PKI and kubeconfig too), whichever backend holds the state.
+    const lock = await DirLock.acquire(dataDir);
+    components.started('data directory lock', () => lock.release());
+
+    const store = await openStore(
+      options.etcdEndpoints?.length
+        ? { etcdEndpoints: options.etcdEndpoints, clock, logger }
+        : { dataDir: join(dataDir, 'store'), clock, logger },
+    );
+    components.started('store', () => store.close());
+
+    const pki = await ensurePki({ dir: pkiDir, clock, logger });
+    const token = await ensureToken(pkiDir);
+
+    const apiServer = await startApiServer({
+      store,
+      host,
+      port,
+      tls: pki.serving,
+      authenticate: bearerTokenAuthenticator(token),
+      logger,
+      clock,
+    });
+    components.started('API server', () => apiServer.close());
+
+    // Later components (scheduler, controller-manager, kubelet, …) start here, as API clients.
+
+    await writeKubeconfig(kubeconfigPath, { server: apiServer.url, caCert: pki.ca.cert, token });
+    logger.info('cluster started', { url: apiServer.url, kubeconfig: kubeconfigPath });
+    return {
+      url: apiServer.url,
+      kubeconfigPath,
+      token,
+      caCert: pki.ca.cert,
+      store,
+      stop: () => components.stopAll(),
+    };
+  } catch (error) {
+    await components.stopAll().catch(() => {}); // logged; the error that stopped the start matters
+    throw error;
+  }
+}
+
+/** The running components, stopped in reverse start order. */
+class Components {
+  private readonly running: { name: string; stop: () => Promise<void> }[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly logger: Logger) {}
+
+  started(name: string, stop: () => Promise<void>): void {
+    this.running.push({ name, stop });
+  }
+
+  /** Stop each in reverse order, going on past failures; rejects with the first one. */
+  stopAll(): Promise<void> {
+    this.stopping ??= (async () => {
+      const failures: unknown[] = [];
+      for (const component of this.running.reverse()) {
+        try {
+          await component.stop();
+        } catch (error) {
+          this.logger.error('failed to stop component', { component: component.name, error: String(error) });
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw failures[0];
+    })();
+    return this.stopping;
+  }
+}
