@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServedDocument } from '../../api/openapi/hash.js';
 import { OpenApiV2Cache } from '../../api/openapi/openapi-v2.js';
+import { negotiateOpenApiV2, openApiV2ProtobufDocument } from '../../api/openapi/openapi-v2-protobuf.js';
 import { OpenApiV3Cache, serverRelativeURL } from '../../api/openapi/openapi-v3.js';
 import { errors } from '../../api/errors.js';
 import type { ResourceCatalog } from '../resource-catalog.js';
@@ -10,9 +11,10 @@ import { notFound } from './resource-router.js';
 
 /**
  * `/openapi/v2` and `/openapi/v3[/<group-version>]` as kube-openapi's
- * handlers serve them: ETags, 304 on a matching If-None-Match, and for v3
- * documents the `?hash=` protocol kubectl caches by (a matching hash is
- * immutable; a stale one redirects to the current).
+ * handlers serve them: ETags, 304 on a matching If-None-Match, v2 as JSON or
+ * as the gnostic protobuf client-go asks for, and for v3 documents the
+ * `?hash=` protocol kubectl caches by (a matching hash is immutable; a stale
+ * one redirects to the current).
  */
 export class OpenApiHandler {
   private readonly v2 = new OpenApiV2Cache({ version: KUBERNETES_VERSION.gitVersion });
@@ -27,8 +29,17 @@ export class OpenApiHandler {
     const resources = this.catalog.all();
     const definitions = this.schemas.definitions;
     if (path === '/openapi/v2') {
-      // kubectl asks for gnostic protobuf here, which we do not serve: it uses v3 first and never needs v2.
-      return send(request, response, this.v2.get(resources, definitions), {});
+      // kube-openapi pkg/handler/handler.go: JSON or gnostic protobuf by Accept, else 406.
+      const json = this.v2.get(resources, definitions);
+      const type = negotiateOpenApiV2(request.headers.accept);
+      if (type === undefined) {
+        throw errors.notAcceptable(
+          'only application/json and application/com.github.proto-openapi.spec.v2.v1.0+protobuf are served',
+        );
+      }
+      const doc = type === 'application/json' ? json : openApiV2ProtobufDocument(json);
+      // The protobuf has an ETag of its own: a kubectl cache filled with JSON must not revalidate it.
+      return send(request, response, doc, { Vary: 'Accept' }, type);
     }
     if (!path.startsWith('/openapi/v3')) throw notFound();
     const snapshot = this.v3.get(resources, definitions);
@@ -62,6 +73,7 @@ function send(
   response: ServerResponse,
   doc: ServedDocument,
   headers: Record<string, string>,
+  contentType = 'application/json',
 ): void {
   if (request.headers['if-none-match'] === doc.etag) {
     response.writeHead(304, { ETag: doc.etag, ...headers });
@@ -69,7 +81,7 @@ function send(
     return;
   }
   response.writeHead(200, {
-    'Content-Type': 'application/json',
+    'Content-Type': contentType,
     ETag: doc.etag,
     'Content-Length': doc.body.length,
     ...headers,
