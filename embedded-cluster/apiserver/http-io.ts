@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzip } from 'node:zlib';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { errors, StatusError } from '../api/errors.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../api/protobuf/index.js';
@@ -130,14 +131,38 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  response.writeHead(code, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-cache, private',
-    ...headers,
+  sendText(response, code, JSON.stringify(body), { 'Content-Type': 'application/json', ...headers });
+}
+
+/** kube-apiserver compresses responses from 128 KiB on, at gzip level 1, for clients that accept it. */
+const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
+/**
+ * Send a text body; a large one is gzipped (off the event loop) when the
+ * client accepts it, as kube-apiserver's APIResponseCompression does:
+ * client-go always asks, and on loopback TLS costs more than compression.
+ */
+export function sendText(
+  response: ServerResponse,
+  code: number,
+  text: string,
+  headers: Record<string, string>,
+): void {
+  const base = { 'Cache-Control': 'no-cache, private', ...headers };
+  const acceptsGzip = /\bgzip\b/.test(String(response.req?.headers['accept-encoding'] ?? ''));
+  if (!acceptsGzip || text.length < GZIP_THRESHOLD_BYTES) {
+    response.writeHead(code, { ...base, 'Content-Length': Buffer.byteLength(text) });
+    response.end(text);
+    return;
+  }
+  gzip(text, { level: 1 }, (error, compressed) => {
+    if (error) {
+      response.destroy(error);
+      return;
+    }
+    response.writeHead(code, { ...base, 'Content-Encoding': 'gzip', 'Content-Length': compressed.length });
+    response.end(compressed);
   });
-  response.end(text);
 }
 
 export function sendStatus(response: ServerResponse, error: StatusError): void {

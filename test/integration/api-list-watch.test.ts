@@ -59,6 +59,18 @@ describe('lists', () => {
     expect(future.body.message).toMatch(/^Too large resource version: 99999999, current: \d+$/);
   });
 
+  it('gzips large responses for clients that accept it, as kube-apiserver does', async () => {
+    for (let i = 0; i < 80; i++) await api.post(cms, { ...cm(`big-${i}`), data: { blob: 'x'.repeat(2048) } });
+    const zipped = await api.get(cms);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.body.items.length).toBeGreaterThanOrEqual(80);
+    const plain = await api.get(cms, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.items.length).toBe(zipped.body.items.length);
+    const small = await api.get(`${cms}?limit=1`);
+    expect(small.headers['content-encoding']).toBeUndefined();
+  });
+
   it('lists across all namespaces', async () => {
     const all = (await api.get('/api/v1/configmaps')).body;
     expect(

@@ -1,4 +1,5 @@
 import { Agent, request as httpsRequest } from 'node:https';
+import { gunzipSync } from 'node:zlib';
 
 export interface ApiResponse {
   status: number;
@@ -63,6 +64,8 @@ export class ApiClient {
                 }
               : {}),
             Accept: options.accept ?? 'application/json',
+            // As client-go's transport does.
+            'Accept-Encoding': 'gzip',
             ...options.headers,
           },
         },
@@ -70,7 +73,10 @@ export class ApiClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
+            const raw = Buffer.concat(chunks);
+            const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString(
+              'utf8',
+            );
             let body: unknown;
             try {
               body = JSON.parse(text);

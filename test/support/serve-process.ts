@@ -25,10 +25,14 @@ export async function startServeProcess(): Promise<ServeProcess> {
   const bundle = join(root, 'out/cli/kubedesk-bench.mjs');
   await promisify(execFile)(process.execPath, [join(root, 'scripts/build-cli.mjs'), bundle], { cwd: root });
   const dir = await tempDir('serve');
-  const child: ChildProcess = spawn(process.execPath, [bundle, 'serve', '--data-dir', dir.path, '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [bundle, 'serve', '--data-dir', dir.path, '--port', '0'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const ready = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

@@ -1,5 +1,6 @@
 import { errors } from '../../api/errors.js';
 import { apiVersionOf, type KubeObject } from '../../api/object.js';
+import { sendText } from '../http-io.js';
 import { isTrue } from '../request-info.js';
 import type { ReadVersion } from '../registry/registry.js';
 import { startWatch } from '../registry/watch.js';
@@ -87,13 +88,9 @@ export async function listObjects(endpoint: Endpoint): Promise<void> {
   if (endpoint.negotiated.format === 'json' && !type.crd) {
     // The fast path: stored JSON goes out as is, with its resourceVersion spliced in.
     const head = JSON.stringify(list).slice(0, -3);
-    const body = `${head}[${result.rawItems().join(',')}]}`;
-    endpoint.response.writeHead(200, {
+    sendText(endpoint.response, 200, `${head}[${result.rawItems().join(',')}]}`, {
       'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(body),
-      'Cache-Control': 'no-cache, private',
     });
-    endpoint.response.end(body);
     return;
   }
   // A custom resource is served at the version asked for, whichever it is stored at.
