@@ -145,13 +145,16 @@ const GZIP_THRESHOLD_BYTES = 128 * 1024;
 export function sendText(
   response: ServerResponse,
   code: number,
-  text: string,
+  text: string | Buffer,
   headers: Record<string, string>,
 ): void {
   const base = { 'Cache-Control': 'no-cache, private', ...headers };
   const acceptsGzip = /\bgzip\b/.test(String(response.req?.headers['accept-encoding'] ?? ''));
   if (!acceptsGzip || text.length < GZIP_THRESHOLD_BYTES) {
-    response.writeHead(code, { ...base, 'Content-Length': Buffer.byteLength(text) });
+    response.writeHead(code, {
+      ...base,
+      'Content-Length': typeof text === 'string' ? Buffer.byteLength(text) : text.length,
+    });
     response.end(text);
     return;
   }

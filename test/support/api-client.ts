@@ -20,6 +20,8 @@ export interface RequestOptions {
   accept?: string;
   token?: string | null;
   headers?: Record<string, string>;
+  /** Leave the body as text (benchmarks measure the server, not JSON.parse). */
+  skipParse?: boolean;
 }
 
 /** A bare HTTPS client for the API server, trusting the cluster's CA: raw status codes and bodies, nothing hidden. */
@@ -79,7 +81,7 @@ export class ApiClient {
             );
             let body: unknown;
             try {
-              body = JSON.parse(text);
+              body = options.skipParse ? undefined : JSON.parse(text);
             } catch {
               body = undefined;
             }

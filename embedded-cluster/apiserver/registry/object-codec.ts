@@ -15,21 +15,24 @@ export function encodeObject(obj: KubeObject): Uint8Array {
 
 const LEAD = '{"apiVersion":';
 const METADATA = '"metadata":{';
+const LEAD_BYTES = Buffer.from(LEAD);
+const METADATA_BYTES = Buffer.from(METADATA);
 
 /**
- * The stored JSON with `metadata.resourceVersion` spliced in, without a
- * parse: lists of thousands of objects go out as fast as they are read.
+ * The stored JSON with `metadata.resourceVersion` spliced in, as buffers to
+ * concatenate, without a parse or a text round trip: lists of thousands of objects go out as fast as they are read.
  * The first `"metadata":{` is the top-level one, because encodeObject puts
  * it right after apiVersion and kind, whose string values cannot contain an
  * unescaped quote.
  */
-export function rawWithVersion(kv: Pick<KeyValue, 'value' | 'modRevision'>): string {
-  const text = Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength).toString('utf8');
-  const at = text.startsWith(LEAD) ? text.indexOf(METADATA) : -1;
-  if (at < 0) return JSON.stringify(decodeObject(kv));
-  const open = at + METADATA.length;
-  const version = `"resourceVersion":"${kv.modRevision}"`;
-  return `${text.slice(0, open)}${version}${text[open] === '}' ? '' : ','}${text.slice(open)}`;
+export function rawWithVersion(kv: Pick<KeyValue, 'value' | 'modRevision'>): Buffer[] {
+  const bytes = Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength);
+  const at = bytes.subarray(0, LEAD_BYTES.length).equals(LEAD_BYTES) ? bytes.indexOf(METADATA_BYTES) : -1;
+  if (at < 0) return [Buffer.from(JSON.stringify(decodeObject(kv)))];
+  const open = at + METADATA_BYTES.length;
+  const empty = bytes[open] === 0x7d; // '}'
+  const version = Buffer.from(`"resourceVersion":"${kv.modRevision}"${empty ? '' : ','}`);
+  return [bytes.subarray(0, open), version, bytes.subarray(open)];
 }
 
 export function decodeObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {

@@ -21,6 +21,10 @@ export interface ListOptions extends ReadVersion {
   continueToken?: string | undefined;
 }
 
+const OPEN_BRACKET = Buffer.from('[');
+const CLOSE_BRACKET = Buffer.from(']');
+const COMMA = Buffer.from(',');
+
 /** One page of a list: the stored entries, decoded on demand. */
 export class ListResult {
   private decodedItems: KubeObject[] | undefined;
@@ -39,9 +43,15 @@ export class ListResult {
     return this.decodedItems;
   }
 
-  /** Each item as JSON text, without decoding (see rawWithVersion). */
-  rawItems(): string[] {
-    return this.kvs.map(rawWithVersion);
+  /** The items as a JSON array, without decoding them (see rawWithVersion). */
+  rawItemsArray(): Buffer {
+    const parts: Buffer[] = [OPEN_BRACKET];
+    this.kvs.forEach((kv, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(...rawWithVersion(kv));
+    });
+    parts.push(CLOSE_BRACKET);
+    return Buffer.concat(parts);
   }
 }
 
