@@ -27,7 +27,13 @@ export interface GroupResource {
 
 const qualified = (gr: GroupResource) => (gr.group ? `${gr.resource}.${gr.group}` : gr.resource);
 
-function status(code: number, reason: string, message: string, details?: Status['details']): StatusError {
+/** A failure Status of any code and reason; prefer the named builders in {@link errors}. */
+export function status(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Status['details'],
+): StatusError {
   return new StatusError({
     kind: 'Status',
     apiVersion: 'v1',

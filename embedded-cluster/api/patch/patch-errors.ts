@@ -1,22 +1,11 @@
-import type { Status, StatusCause } from 'kubernetes-types/meta/v1.js';
-import { StatusError } from '../errors.js';
+import type { StatusCause } from 'kubernetes-types/meta/v1.js';
+import { status, type StatusError } from '../errors.js';
 
 /**
  * The `Status` shapes of patch and apply failures that `errors.*` has no
  * builder for, each exactly as the upstream code builds it.
  */
-function failure(code: number, reason: string, message: string, details?: Status['details']): StatusError {
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    code,
-    ...(details ? { details } : {}),
-  });
-}
+const failure = status;
 
 /**
  * `NewGenericServerResponse(422, "", GroupResource{}, "", msg, 0, false)`: what a

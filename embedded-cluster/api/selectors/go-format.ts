@@ -6,46 +6,10 @@
  * https://github.com/kubernetes/apimachinery/blob/master/pkg/util/validation/field/errors.go
  */
 
-/** Go's `strconv.Quote`: a double-quoted string with Go escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (cp >= 0x80 && cp < 0xa0) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
-}
+import { goQuote } from '../validation/format.js';
+
+/** Go's `strconv.Quote`, shared with the validation messages. */
+export { goQuote };
 
 /** How Go's `%#v` / `%q` show a bad value inside a field error. */
 function goValue(value: unknown): string {
