@@ -179,7 +179,7 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
       ],
       footnotes: [
         '`kubedesk serve` (bundled, as shipped) in its own process; one client on a kept-alive HTTPS connection with a bearer token, serial calls; pods as admission leaves them (about 1.5 KB of JSON); the embedded store fsyncs every write.',
-        'Lists: until the last byte of the (gzipped, as client-go asks) response has arrived and is decompressed; the client\'s JSON parse is not counted.',
+        "Lists: until the last byte of the (gzipped, as client-go asks) response has arrived and is decompressed; the client's JSON parse is not counted.",
         'Fan-out: latency from the create call to the ADDED event reaching each of the watchers (each its own HTTPS watch).',
         'No peer: no kube-apiserver runs on this machine. Anchor: the Kubernetes SLO for mutating API calls is p99 ≤ 1 s.',
       ],
