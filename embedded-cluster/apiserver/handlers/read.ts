@@ -148,6 +148,7 @@ export async function watchObjects(endpoint: Endpoint): Promise<void> {
         }
         response.write(`${JSON.stringify({ type: event.type, object })}\n`);
       },
+      ...(table ? {} : { line: (line: string) => void response.write(line) }),
       end: () => response.end(),
     },
     parts.clock,

@@ -35,6 +35,12 @@ export interface WatchOptions {
 
 export interface WatchSink {
   event(event: ApiWatchEvent): void;
+  /**
+   * An event already serialised as one JSON line (`{"type":…,"object":…}\n`).
+   * When given, unfiltered watches send changes this way: every watcher of a
+   * change shares one serialisation, as kube-apiserver's watch cache does.
+   */
+  line?(line: string): void;
   /** The watch is over (timeout, compaction, store closing, or stop()). */
   end(): void;
 }
@@ -101,6 +107,11 @@ export function startWatch(
     try {
       for await (const batch of watch) {
         for (const change of batch) {
+          if (!options.filter && sink.line) {
+            const line = eventLine(store, change);
+            if (line) sink.line(line);
+            continue;
+          }
           const event = toApiEvent(change, filter, options.filter !== undefined);
           if (event) sink.event(event);
         }
@@ -142,6 +153,23 @@ export function startWatch(
     })
     .finally(stop);
   return { stop };
+}
+
+/** Recently serialised events of each store, by revision, key and kind of change. */
+const linesByStore = new WeakMap<Store, Map<string, string | undefined>>();
+const RECENT_LINES = 1024;
+
+/** One change as a watch event line, serialised once for all watchers (unfiltered). */
+function eventLine(store: Store, change: WatchEvent): string | undefined {
+  let recentLines = linesByStore.get(store);
+  if (!recentLines) linesByStore.set(store, (recentLines = new Map()));
+  const id = `${change.kv.modRevision}\0${change.type}\0${change.kv.key}\0${change.prevKv ? 1 : 0}`;
+  if (recentLines.has(id)) return recentLines.get(id);
+  const event = toApiEvent(change, () => true, false);
+  const line = event ? `${JSON.stringify(event)}\n` : undefined;
+  recentLines.set(id, line);
+  if (recentLines.size > RECENT_LINES) recentLines.delete(recentLines.keys().next().value!);
+  return line;
 }
 
 function toApiEvent(
