@@ -132,6 +132,13 @@ describe('kubectl 1.32 against Kubedesk', () => {
     );
   });
 
+  it('gets all, through the `all` category', async () => {
+    const out = await ok(['-n', 'kc', 'get', 'all']);
+    expect(out).toMatch(/^pod\/lonely\s/m);
+    expect(out).toMatch(/^deployment\.apps\/web\s/m);
+    expect(out).not.toMatch(/configmap/);
+  });
+
   it('describes a deployment', async () => {
     const out = await ok(['-n', 'kc', 'describe', 'deployment', 'web']);
     expect(out).toMatch(/^Name:\s+web$/m);
