@@ -2,6 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startApiServer } from './apiserver/api-server.js';
 import { bearerTokenAuthenticator, ensureToken } from './apiserver/auth.js';
+import {
+  serviceAccountTokenAuthenticator,
+  storeObjectLookup,
+} from './apiserver/service-account-authenticator.js';
+import { ensureServiceAccountKey } from './apiserver/service-account-tokens.js';
 import { ensurePki } from './apiserver/tls.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { DirLock } from './store/embedded/dir-lock.js';
@@ -20,7 +25,8 @@ import { silentLogger, type Logger } from './util/logger.js';
  * | ------------ | ----------------------------------------------------------------------- |
  * | `LOCK`       | the process using the directory (one at a time, whichever store backend) |
  * | `store/`     | the embedded store (absent with external etcd)                          |
- * | `pki/`       | `ca.crt`, `ca.key`, `apiserver.crt`, `apiserver.key`, `token` (0700)    |
+ * | `pki/`       | `ca.crt`, `ca.key`, `apiserver.crt`, `apiserver.key`, `token`, `sa.key`, |
+ * |              | `sa.pub` (0700)                                                         |
  * | `kubeconfig` | context `kubedesk` for kubectl (0600)                                   |
  */
 export interface ClusterOptions {
@@ -88,13 +94,23 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
     const pki = await ensurePki({ dir: pkiDir, clock, logger });
     const token = await ensureToken(pkiDir);
+    const serviceAccountKey = await ensureServiceAccountKey(pkiDir, logger);
 
     const apiServer = await startApiServer({
       store,
       host,
       port,
       tls: pki.serving,
-      authenticate: bearerTokenAuthenticator(token),
+      authenticate: bearerTokenAuthenticator(
+        token,
+        serviceAccountTokenAuthenticator({
+          key: serviceAccountKey,
+          lookup: storeObjectLookup(store),
+          clock,
+          logger,
+        }),
+      ),
+      serviceAccountKey,
       logger,
       clock,
     });

@@ -92,7 +92,13 @@ const GROUPS: [string, string, string, Entry[]][] = [
         subresources: ['status'],
       },
       { kind: 'Secret', resource: 'secrets', namespaced: true },
-      { kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, shortNames: ['sa'] },
+      {
+        kind: 'ServiceAccount',
+        resource: 'serviceaccounts',
+        namespaced: true,
+        shortNames: ['sa'],
+        subresources: ['token'],
+      },
       {
         kind: 'Service',
         resource: 'services',

@@ -14,7 +14,8 @@ export type SubresourceName =
   | 'portforward'
   | 'proxy'
   | 'ephemeralcontainers'
-  | 'finalize';
+  | 'finalize'
+  | 'token';
 
 /**
  * One served resource: the single source of truth for discovery, OpenAPI,

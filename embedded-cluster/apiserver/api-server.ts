@@ -28,12 +28,20 @@ import { Registry } from './registry/registry.js';
 import { parseRequestInfo } from './request-info.js';
 import { ResourceCatalog } from './resource-catalog.js';
 import { ServedSchemas } from './served-schemas.js';
+import type { ServiceAccountKey } from './service-account-tokens.js';
 import { ServiceAllocator } from './service-allocator.js';
 
-/** Who made a request; one local user who may do everything, for now. */
+/**
+ * Who made a request, as Kubernetes' user.Info: the local admin, or a service account by its token.
+ * Everyone may do everything, for now.
+ */
 export interface UserInfo {
   username: string;
+  /** A service account's uid. */
+  uid?: string;
   groups: string[];
+  /** More about the user, e.g. `authentication.kubernetes.io/pod-name` for a pod's token. */
+  extra?: Record<string, string[]>;
 }
 
 export interface ApiServerConfig {
@@ -44,7 +52,9 @@ export interface ApiServerConfig {
   port: number;
   tls: { key: string; cert: string };
   /** The user a request authenticates as, or undefined (→ 401). */
-  authenticate(request: IncomingMessage): UserInfo | undefined;
+  authenticate(request: IncomingMessage): Promise<UserInfo | undefined> | UserInfo | undefined;
+  /** Signs the tokens TokenRequest issues (`serviceaccounts/<name>/token`). */
+  serviceAccountKey: ServiceAccountKey;
   logger?: Logger;
   clock?: Clock;
   /** How often watches with allowWatchBookmarks get a bookmark (default 60 s, as kube-apiserver). */
@@ -90,6 +100,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     eventLease: () => leases.lease(),
     bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
     exclusive: (type, write) => (type === services() ? allocator.serialise(write) : write()),
+    serviceAccountKey: config.serviceAccountKey,
   };
   await bootstrap(parts);
   const crds = new CrdController({
@@ -116,7 +127,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
 
   let serverAddress = '';
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const user = config.authenticate(request);
+    const user = await config.authenticate(request);
     if (!user) throw errors.unauthorized();
     let url: URL;
     try {

@@ -5,7 +5,7 @@ import type { UserInfo } from './api-server.js';
 import { ensurePrivateDir, readIfExists, tightenMode, writePrivateFile } from './private-file.js';
 
 /**
- * Bearer-token authentication for the one local user.
+ * Bearer-token authentication: the local admin user, and service accounts by their tokens.
  *
  * The token is made once (32 random bytes, base64url) and kept in `DATA_DIR/pki/token` (0600);
  * the kubeconfig carries it. A request authenticates as {@link ADMIN_USER} when its
@@ -37,19 +37,28 @@ export async function ensureToken(pkiDir: string): Promise<string> {
   return token;
 }
 
+/** Judges one bearer token: the user it stands for, or undefined when it is none this one accepts. */
+export type TokenAuthenticator = (token: string) => Promise<UserInfo | undefined>;
+
+/** `authenticate(request)` for the API server: the user, or undefined (→ 401). */
+export type Authenticator = (request: IncomingMessage) => Promise<UserInfo | undefined>;
+
 /**
- * `authenticate(request)` for the API server: {@link ADMIN_USER} for a request bearing `token`,
- * undefined for any other (→ 401). Tokens are compared in constant time, through their SHA-256
- * digests so that a wrong length takes no shortcut either.
+ * `authenticate(request)` for the API server: {@link ADMIN_USER} for a request bearing `token`;
+ * else whoever `serviceAccounts` (see service-account-authenticator.ts) says the bearer token
+ * stands for; undefined for any other (→ 401). The admin token is compared in constant time,
+ * through SHA-256 digests so that a wrong length takes no shortcut either.
  */
-export function bearerTokenAuthenticator(token: string): (request: IncomingMessage) => UserInfo | undefined {
+export function bearerTokenAuthenticator(token: string, serviceAccounts?: TokenAuthenticator): Authenticator {
   if (token === '') throw new Error('the API token must not be empty');
   const expected = digest(token);
-  return (request) => {
+  return async (request) => {
     const presented = bearerToken(request.headers.authorization);
     if (presented === undefined) return undefined;
-    if (!timingSafeEqual(digest(presented), expected)) return undefined;
-    return { username: ADMIN_USER.username, groups: [...ADMIN_USER.groups] };
+    if (timingSafeEqual(digest(presented), expected)) {
+      return { username: ADMIN_USER.username, groups: [...ADMIN_USER.groups] };
+    }
+    return serviceAccounts?.(presented);
   };
 }
 

@@ -357,6 +357,19 @@ interface OpContext {
   strategicMerge: boolean;
 }
 
+/** What POSTing to a subresource creates. */
+const CREATED_BY_SUBRESOURCE = {
+  binding: { gvk: { group: '', version: 'v1', kind: 'Binding' }, definition: 'io.k8s.api.core.v1.Binding' },
+  eviction: {
+    gvk: { group: 'policy', version: 'v1', kind: 'Eviction' },
+    definition: 'io.k8s.api.policy.v1.Eviction',
+  },
+  token: {
+    gvk: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' },
+    definition: 'io.k8s.api.authentication.v1.TokenRequest',
+  },
+} satisfies Record<string, { gvk: GroupVersionKind; definition: string }>;
+
 function subresourceOperations(r: ResourceType, sub: SubresourceName, c: OpContext): Operation[] {
   const name = `${c.scope}${r.kind}${capitalize(sub)}`;
   const self = { definition: r.definition };
@@ -396,11 +409,9 @@ function subresourceOperations(r: ResourceType, sub: SubresourceName, c: OpConte
         replace(`replace${c.op}${name}`, `replace finalize of the specified ${r.kind}`, c.gvk, c.tag, self),
       ];
     case 'binding':
-    case 'eviction': {
-      const kind = sub === 'binding' ? 'Binding' : 'Eviction';
-      const definition = sub === 'binding' ? 'io.k8s.api.core.v1.Binding' : 'io.k8s.api.policy.v1.Eviction';
-      const gvk =
-        sub === 'binding' ? { group: '', version: 'v1', kind } : { group: 'policy', version: 'v1', kind };
+    case 'eviction':
+    case 'token': {
+      const { gvk, definition } = CREATED_BY_SUBRESOURCE[sub];
       const body = { definition };
       return [
         {

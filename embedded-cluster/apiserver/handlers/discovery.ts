@@ -46,6 +46,7 @@ const SUBRESOURCES: Record<SubresourceName, SubresourceInfo | ((type: ResourceTy
   }),
   ephemeralcontainers: (type) => ({ kind: type.kind, verbs: ['get', 'patch', 'update'] }),
   finalize: (type) => ({ kind: type.kind, verbs: ['update'] }),
+  token: { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
 };
 
 function subresourceInfo(type: ResourceType, name: SubresourceName): SubresourceInfo {

@@ -10,6 +10,7 @@ import type { UserInfo } from '../api-server.js';
 import { sendJson, type Negotiated } from '../http-io.js';
 import type { FieldValidation, ObjectPipeline, WriteContext } from '../object-pipeline.js';
 import type { Registry } from '../registry/registry.js';
+import type { ServiceAccountKey } from '../service-account-tokens.js';
 import type { ResourceRequest } from '../request-info.js';
 
 /** The parts of the server every handler reaches. */
@@ -26,6 +27,8 @@ export interface ServerParts {
   bookmarkIntervalMs: number;
   /** Run a write of `type` alone when it allocates shared things (Service IPs and node ports). */
   exclusive<T>(type: ResourceType, write: () => Promise<T>): Promise<T>;
+  /** Signs service-account tokens (TokenRequest). */
+  serviceAccountKey: ServiceAccountKey;
 }
 
 /** One resource request being served. */

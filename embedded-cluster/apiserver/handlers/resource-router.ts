@@ -3,6 +3,7 @@ import { deleteCollection, deleteObject } from './delete.js';
 import type { Endpoint } from './endpoint.js';
 import { getObject, listObjects, watchObjects } from './read.js';
 import { bindPod, evictPod, getScale, review, streamingUnavailable, updateScale } from './subresources.js';
+import { requestToken } from './token-request.js';
 import { createObject, patchObject, readObject, replaceObject } from './write.js';
 
 const STREAMING = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
@@ -49,6 +50,9 @@ export async function serveResource(endpoint: Endpoint): Promise<void> {
         break;
       case 'finalize':
         if (info.verb === 'update') return replaceObject(endpoint);
+        break;
+      case 'token':
+        if (info.verb === 'create') return requestToken(endpoint);
         break;
     }
     throw errors.methodNotSupported({ group: type.group, resource: `${type.resource}/${sub}` }, info.verb);

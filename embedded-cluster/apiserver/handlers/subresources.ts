@@ -202,8 +202,8 @@ export function streamingUnavailable(endpoint: Endpoint): never {
 }
 
 /**
- * SelfSubjectAccessReview, SelfSubjectRulesReview (the one local user may
- * do everything) and SelfSubjectReview (who am I).
+ * SelfSubjectAccessReview, SelfSubjectRulesReview (every user may do
+ * everything, for now) and SelfSubjectReview (who am I).
  */
 export async function review(endpoint: Endpoint): Promise<void> {
   const body = decodeBody(await readBody(endpoint.request), mediaType(endpoint.request)) as KubeObject;
@@ -211,9 +211,16 @@ export async function review(endpoint: Endpoint): Promise<void> {
   const { user } = endpoint;
   const status =
     endpoint.type.resource === 'selfsubjectaccessreviews'
-      ? { allowed: true, reason: 'Kubedesk: the local user may do everything' }
+      ? { allowed: true, reason: 'Kubedesk: every user may do everything (no authorization yet)' }
       : endpoint.type.resource === 'selfsubjectreviews'
-        ? { userInfo: { username: user.username, groups: user.groups } }
+        ? {
+            userInfo: {
+              username: user.username,
+              ...(user.uid ? { uid: user.uid } : {}),
+              groups: user.groups,
+              ...(user.extra ? { extra: user.extra } : {}),
+            },
+          }
         : {
             resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
             nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],

@@ -53,18 +53,18 @@ describe('bearerTokenAuthenticator', () => {
   const token = 'Yk3u1lLyO8Uq5e6l1cU8mG8m2bMZ1kzGfKqgM5oQ3wE';
   const authenticate = bearerTokenAuthenticator(token);
 
-  it('authenticates the admin user, in system:masters, for the right bearer token', () => {
-    expect(authenticate(request(`Bearer ${token}`))).toEqual({
+  it('authenticates the admin user, in system:masters, for the right bearer token', async () => {
+    expect(await authenticate(request(`Bearer ${token}`))).toEqual({
       username: 'kubedesk-admin',
       groups: ['system:masters', 'system:authenticated'],
     });
   });
 
-  it('reads the header as Kubernetes does: any case of "Bearer", surrounding spaces, the token up to a space', () => {
-    expect(authenticate(request(`bearer ${token}`))).toEqual(ADMIN_USER);
-    expect(authenticate(request(`BEARER ${token}`))).toEqual(ADMIN_USER);
-    expect(authenticate(request(`  Bearer ${token}  `))).toEqual(ADMIN_USER);
-    expect(authenticate(request(`Bearer ${token} trailing`))).toEqual(ADMIN_USER);
+  it('reads the header as Kubernetes does: any case of "Bearer", surrounding spaces, the token up to a space', async () => {
+    expect(await authenticate(request(`bearer ${token}`))).toEqual(ADMIN_USER);
+    expect(await authenticate(request(`BEARER ${token}`))).toEqual(ADMIN_USER);
+    expect(await authenticate(request(`  Bearer ${token}  `))).toEqual(ADMIN_USER);
+    expect(await authenticate(request(`Bearer ${token} trailing`))).toEqual(ADMIN_USER);
   });
 
   it.each([
@@ -79,17 +79,33 @@ describe('bearerTokenAuthenticator', () => {
     ['the token and more', `Bearer ${token}x`],
     ['the token in another case', `Bearer ${token.toUpperCase()}`],
     ['two spaces before the token', `Bearer  ${token}`],
-  ])('refuses %s', (_case, header) => {
-    expect(authenticate(request(header))).toBeUndefined();
+  ])('refuses %s', async (_case, header) => {
+    expect(await authenticate(request(header))).toBeUndefined();
   });
 
-  it('gives each request its own user object', () => {
-    const user = authenticate(request(`Bearer ${token}`));
+  it('gives each request its own user object', async () => {
+    const user = await authenticate(request(`Bearer ${token}`));
     user?.groups.push('mutated');
-    expect(authenticate(request(`Bearer ${token}`))?.groups).toEqual([
+    expect((await authenticate(request(`Bearer ${token}`)))?.groups).toEqual([
       'system:masters',
       'system:authenticated',
     ]);
+  });
+
+  it('asks the service-account authenticator about any other token, and only then', async () => {
+    const asked: string[] = [];
+    const withAccounts = bearerTokenAuthenticator(token, async (presented) => {
+      asked.push(presented);
+      return presented === 'sa-token' ? { username: 'system:serviceaccount:ns:sa', groups: [] } : undefined;
+    });
+    expect(await withAccounts(request(`Bearer ${token}`))).toEqual(ADMIN_USER);
+    expect(await withAccounts(request('Bearer sa-token'))).toEqual({
+      username: 'system:serviceaccount:ns:sa',
+      groups: [],
+    });
+    expect(await withAccounts(request('Bearer other'))).toBeUndefined();
+    expect(await withAccounts(request(undefined))).toBeUndefined();
+    expect(asked).toEqual(['sa-token', 'other']);
   });
 
   it('refuses to be made with an empty token', () => {
