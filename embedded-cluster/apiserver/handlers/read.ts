@@ -101,6 +101,9 @@ export async function listObjects(endpoint: Endpoint): Promise<void> {
   respond(endpoint, 200, list);
 }
 
+/** Bytes of watch events a client may leave unread before its watch is ended. */
+const MAX_UNREAD_WATCH_BYTES = 16 * 1024 * 1024;
+
 /** Stream watch events as newline-delimited JSON over a chunked response. */
 export async function watchObjects(endpoint: Endpoint): Promise<void> {
   const { query, type, parts, info, response, request } = endpoint;
@@ -121,6 +124,12 @@ export async function watchObjects(endpoint: Endpoint): Promise<void> {
     'Transfer-Encoding': 'chunked',
   });
   response.flushHeaders();
+  // A client that stops reading must not make the server buffer without end: like
+  // kube-apiserver's watch cache with a full buffer, end its watch; it will watch again.
+  const send = (line: string) => {
+    response.write(line);
+    if (response.writableLength > MAX_UNREAD_WATCH_BYTES) watch.stop();
+  };
   const watch = startWatch(
     parts.registry,
     parts.store,
@@ -146,9 +155,9 @@ export async function watchObjects(endpoint: Endpoint): Promise<void> {
             parts.clock.now(),
           );
         }
-        response.write(`${JSON.stringify({ type: event.type, object })}\n`);
+        send(`${JSON.stringify({ type: event.type, object })}\n`);
       },
-      ...(table ? {} : { line: (line: string) => void response.write(line) }),
+      ...(table ? {} : { line: send }),
       end: () => response.end(),
     },
     parts.clock,
