@@ -115,6 +115,40 @@ describe('watches', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('ends the watch of a client that stops reading, instead of buffering without end', async () => {
+    const { request } = await import('node:https');
+    const rv = (await api.get(cms)).body.metadata.resourceVersion;
+    // 900 KB values: a ConfigMap may hold at most 1 MiB.
+    const blob = (i: number) => `${String(i).padStart(3, '0')}${'x'.repeat(900 * 1024)}`;
+    const received = await new Promise<{ bytes: number }>((resolve, reject) => {
+      const req = request(new URL(`${cluster.url}${cms}?watch=1&resourceVersion=${rv}`), {
+        ca: cluster.caCert,
+        headers: { Authorization: `Bearer ${cluster.token}` },
+      });
+      req.on('response', async (res) => {
+        res.pause();
+        await api.post(cms, { ...cm('hog'), data: { blob: blob(0) } });
+        for (let i = 1; i <= 40; i++) {
+          const r = await api.patch(
+            `${cms}/hog`,
+            { data: { blob: blob(i) } },
+            'application/merge-patch+json',
+          );
+          expect(r.status).toBe(200);
+        }
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ bytes }));
+        res.resume();
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    // 41 events of 900 KB were made; the server ended the watch at 16 MiB unread.
+    expect(received.bytes).toBeGreaterThan(16 * 1024 * 1024);
+    expect(received.bytes).toBeLessThan(41 * 900 * 1024);
+  }, 30_000);
+
   it('reports a compacted resourceVersion as an ERROR event with 410 Expired', async () => {
     const events = await api.watch(`${cms}?watch=1&resourceVersion=2`, (e) => e.length >= 1);
     expect(events[0]).toMatchObject({
