@@ -13,10 +13,8 @@ export function encodeObject(obj: KubeObject): Uint8Array {
   return Buffer.from(JSON.stringify({ apiVersion, kind, metadata, ...rest }));
 }
 
-const LEAD = '{"apiVersion":';
-const METADATA = '"metadata":{';
-const LEAD_BYTES = Buffer.from(LEAD);
-const METADATA_BYTES = Buffer.from(METADATA);
+const LEAD_BYTES = Buffer.from('{"apiVersion":');
+const METADATA_BYTES = Buffer.from('"metadata":{');
 
 /**
  * The stored JSON with `metadata.resourceVersion` spliced in, as buffers to
