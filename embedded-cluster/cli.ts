@@ -20,7 +20,8 @@ Commands:
 Run 'kubedesk <command> --help' for a command's flags.
 `;
 
-const SERVE_USAGE = `Usage: kubedesk serve [--data-dir DIR] [--port N] [--host ADDR] [--etcd-endpoints URL,...]
+const SERVE_USAGE = `Usage: kubedesk serve [--data-dir DIR] [--port N] [--host ADDR] [--runtime none|simulated]
+                     [--etcd-endpoints URL,...]
 
 Run the embedded Kubernetes cluster headless: its API server listens on loopback over HTTPS,
 and DIR/kubeconfig (context "kubedesk") lets kubectl reach it. Prints one line when ready;
@@ -34,6 +35,10 @@ Flags:
                           (the kubeconfig is rewritten with the port at every start).
   --host ADDR             Loopback address to listen on: 127.0.0.1 (default) or ::1.
                           Other addresses are refused: the cluster has one all-powerful user.
+  --runtime RUNTIME       What runs the node's pods: simulated (a kubelet stand-in without
+                          processes: pods go Running, and finish when their restart policy lets
+                          them; the node says it is simulated), or none (default: no node, so
+                          pods stay Pending). The Docker runtime comes with the kubelet.
   --etcd-endpoints URLS   Keep cluster state in this etcd cluster instead of DIR/store
                           (comma-separated, e.g. http://127.0.0.1:2379).
   --log-level LEVEL       Logs on stderr, as JSON lines: error, warn (default) or info.
@@ -48,8 +53,12 @@ export interface ServeOptions {
   port: number;
   host: string;
   etcdEndpoints?: string[];
+  runtime: Runtime;
   logLevel: LogLevel;
 }
+
+type Runtime = 'none' | 'simulated';
+const RUNTIMES: readonly Runtime[] = ['none', 'simulated'];
 
 /** Where the CLI writes and which signals stop it; the process's own unless a test says otherwise. */
 export interface CliIo {
@@ -129,6 +138,7 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
         port: { type: 'string' },
         host: { type: 'string' },
         'etcd-endpoints': { type: 'string' },
+        runtime: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -187,7 +197,15 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
       command,
     );
   }
-  return { dataDir, port, host, logLevel, ...(etcdEndpoints ? { etcdEndpoints } : {}) };
+  const runtime = (values.runtime ?? 'none') as Runtime;
+  if (!RUNTIMES.includes(runtime)) {
+    throw new UsageError(
+      `invalid value "${values.runtime}" for --runtime: want one of ${RUNTIMES.join(', ')}` +
+        (values.runtime === 'docker' ? ' (the Docker runtime is not built yet)' : ''),
+      command,
+    );
+  }
+  return { dataDir, port, host, runtime, logLevel, ...(etcdEndpoints ? { etcdEndpoints } : {}) };
 }
 
 /** Start the cluster, say so, and stop it on the first signal. */
@@ -213,6 +231,7 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       port: options.port,
       host: options.host,
       ...(options.etcdEndpoints ? { etcdEndpoints: options.etcdEndpoints } : {}),
+      runtime: options.runtime,
       logger,
     });
   } catch (error) {

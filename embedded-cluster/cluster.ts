@@ -8,6 +8,10 @@ import {
 } from './apiserver/service-account-authenticator.js';
 import { ensureServiceAccountKey } from './apiserver/service-account-tokens.js';
 import { ensurePki } from './apiserver/tls.js';
+import { httpTransport, InformerFactory, KubeClient, type Component } from './client/index.js';
+import { ALL_CONTROLLERS, ControllerManager, type ControllerName } from './controllers/controller-manager.js';
+import { SimulatedNode } from './kubelet/simulated-node.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { DirLock } from './store/embedded/dir-lock.js';
 import { openStore } from './store/open-store.js';
@@ -38,6 +42,17 @@ export interface ClusterOptions {
   host?: string;
   /** Keep cluster state in this etcd cluster instead of `dataDir/store`. */
   etcdEndpoints?: string[];
+  /**
+   * What runs the node: `simulated` (a kubelet stand-in without processes, always labelled as
+   * such) or `none` (no node: the API server and control plane only). Default `none`.
+   */
+  runtime?: 'simulated' | 'none';
+  /** The node's name (default `kubedesk`). */
+  nodeName?: string;
+  /** Which controllers run (default all; `[]` for none). */
+  controllers?: readonly ControllerName[];
+  /** Run the scheduler (default true). */
+  scheduler?: boolean;
   logger?: Logger;
   clock?: Clock;
 }
@@ -52,6 +67,8 @@ export interface RunningCluster {
   /** PEM of the CA that signed the API server's certificate. */
   caCert: string;
   store: Store;
+  /** An in-process API client authenticated as the cluster admin (for tests and the app). */
+  client: KubeClient;
   /** Stop every component, in reverse start order; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -115,6 +132,52 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       clock,
     });
     components.started('API server', () => apiServer.close());
+    const clientAs = (username: string, groups: string[] = []) =>
+      new KubeClient(
+        httpTransport({
+          connect: () => apiServer.connect({ username, groups: [...groups, 'system:authenticated'] }),
+        }),
+      );
+    const admin = clientAs('kubedesk-admin', ['system:masters']);
+    components.started('admin client', async () => admin.close());
+
+    // The control plane and the node: API clients like kube's own components, each with its own
+    // identity, sharing one set of informers (one list and watch per resource for all of them).
+    const controlPlaneClient = clientAs('system:kube-controller-manager');
+    const informers = new InformerFactory(controlPlaneClient, { clock, logger });
+    components.started('informers', async () => {
+      informers.stop();
+      controlPlaneClient.close();
+    });
+    const nodeName = options.nodeName ?? 'kubedesk';
+    const run = async (component: Component) => {
+      await component.start();
+      components.started(component.name, () => component.stop());
+    };
+    const controllerNames = options.controllers ?? ALL_CONTROLLERS;
+    const controllerManager =
+      controllerNames.length > 0
+        ? new ControllerManager(
+            { client: controlPlaneClient, informers, clock, logger, dataDir, caCert: pki.ca.cert },
+            controllerNames,
+          )
+        : undefined;
+    if (options.scheduler !== false) {
+      await run(new Scheduler({ client: clientAs('system:kube-scheduler'), informers, clock, logger }));
+    }
+    if (controllerManager) await run(controllerManager);
+    if (options.runtime === 'simulated') {
+      await run(
+        new SimulatedNode({
+          client: clientAs(`system:node:${nodeName}`, ['system:nodes']),
+          informers,
+          clock,
+          logger,
+          nodeName,
+          host: nodeName,
+        }),
+      );
+    }
 
     // Later components (scheduler, controller-manager, kubelet, …) start here, as API clients.
 
@@ -126,6 +189,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       token,
       caCert: pki.ca.cert,
       store,
+      client: admin,
       stop: () => components.stopAll(),
     };
   } catch (error) {

@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createPlainServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { ResourceType } from '../api/catalog.js';
 import { errors, StatusError } from '../api/errors.js';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { duplexPair } from '../util/duplex-pair.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { bootstrap } from './bootstrap.js';
 import { CrdController } from './crd/crd-controller.js';
@@ -66,6 +68,12 @@ export interface RunningApiServer {
   url: string;
   /** The served resources (built-in and custom), for the dashboard and tests. */
   resources(): readonly ResourceType[];
+  /**
+   * An in-process connection that speaks HTTP/1.1 to the same request handler as the TLS port,
+   * authenticated as `user`: what the cluster's own components use, so that authentication,
+   * validation, admission and watch behave for them exactly as for kubectl, without TLS.
+   */
+  connect(user: UserInfo): Duplex;
   close(): Promise<void>;
 }
 
@@ -114,20 +122,27 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   });
   await crds.start();
 
-  const server: Server = createServer({ key: config.tls.key, cert: config.tls.cert }, (request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
       const status = error instanceof StatusError ? error : errors.internal(String(error));
       if (status.code >= 500) logger.error('request failed', { path: request.url, error: String(error) });
       sendStatus(response, status);
     });
-  });
+  };
+  const server: Server = createServer({ key: config.tls.key, cert: config.tls.cert }, onRequest);
   // Watches are long-lived; the server must not time them out.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
+  // Never listens: in-process connections are handed to it one by one.
+  const inProcess = createPlainServer({ keepAliveTimeout: 0 }, onRequest);
+  inProcess.requestTimeout = 0;
+  inProcess.headersTimeout = 0;
+  const inProcessUsers = new WeakMap<object, UserInfo>();
+  const inProcessSockets = new Set<Duplex>();
 
   let serverAddress = '';
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const user = await config.authenticate(request);
+    const user = inProcessUsers.get(request.socket) ?? (await config.authenticate(request));
     if (!user) throw errors.unauthorized();
     let url: URL;
     try {
@@ -205,7 +220,16 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   return {
     url: `https://${serverAddress}`,
     resources: () => catalog.all(),
+    connect: (user) => {
+      const [clientSide, serverSide] = duplexPair();
+      inProcessUsers.set(serverSide, user);
+      inProcessSockets.add(serverSide);
+      serverSide.once('close', () => inProcessSockets.delete(serverSide));
+      inProcess.emit('connection', serverSide);
+      return clientSide;
+    },
     close: async () => {
+      for (const socket of inProcessSockets) socket.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

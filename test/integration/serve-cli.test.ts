@@ -317,6 +317,7 @@ describe('kubedesk flag checks', () => {
       dataDir: '/home/ada/.kubedesk',
       port: 6443,
       host: '127.0.0.1',
+      runtime: 'none',
       logLevel: 'warn',
     });
     expect(
@@ -328,6 +329,8 @@ describe('kubedesk flag checks', () => {
           'localhost',
           '--etcd-endpoints',
           'http://a:2379, https://b:2379',
+          '--runtime',
+          'simulated',
         ],
         '/home/ada',
       ),
@@ -335,6 +338,7 @@ describe('kubedesk flag checks', () => {
       dataDir: '/home/ada/k',
       port: 0,
       host: '127.0.0.1',
+      runtime: 'simulated',
       logLevel: 'warn',
       etcdEndpoints: ['http://a:2379', 'https://b:2379'],
     });

@@ -1,0 +1,100 @@
+import type { Event, ObjectReference } from 'kubernetes-types/core/v1.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import type { KubeClient, ResourceClient } from './kube-client.js';
+import { resources, type KubeObjectLike } from './resources.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+const SIMILAR_WINDOW_MS = 10 * 60_000;
+const MAX_IN_FLIGHT = 500;
+const CACHE_LIMIT = 4096;
+
+/**
+ * Records core/v1 Events about objects, as client-go's `record.EventRecorder`: the same event
+ * (object, type, reason, message) again within ten minutes bumps the existing Event's `count` and
+ * `lastTimestamp` instead of creating another. Recording never blocks or fails the caller: events
+ * are best-effort, as in Kubernetes.
+ */
+export class EventRecorder {
+  private readonly events: ResourceClient<Event>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly seen = new Map<string, { name: string; namespace: string; count: number; at: number }>();
+  private inFlight = 0;
+  private pending = Promise.resolve();
+
+  constructor(
+    client: KubeClient,
+    private readonly source: { component: string; host?: string },
+    options: { clock?: Clock; logger?: Logger } = {},
+  ) {
+    this.events = client.resource(resources.events);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  event(object: KubeObjectLike, type: EventType, reason: string, message: string): void {
+    if (this.inFlight >= MAX_IN_FLIGHT) return; // a storm of events: drop, as the spam filter would
+    const meta = object.metadata ?? {};
+    const involved: ObjectReference = {
+      kind: object.kind ?? '',
+      apiVersion: object.apiVersion ?? '',
+      name: meta.name ?? '',
+      ...(meta.namespace ? { namespace: meta.namespace } : {}),
+      ...(meta.uid ? { uid: meta.uid } : {}),
+      ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
+    };
+    this.inFlight++;
+    const write = this.write(involved, type, reason, message)
+      .catch((error: unknown) => this.logger.warn('could not record event', { reason, error: String(error) }))
+      .finally(() => this.inFlight--);
+    this.pending = this.pending.then(() => write);
+  }
+
+  /** Resolves once every event recorded so far has been written (for tests and orderly stops). */
+  flush(): Promise<void> {
+    return this.pending;
+  }
+
+  private async write(involved: ObjectReference, type: EventType, reason: string, message: string) {
+    const now = this.clock.now();
+    const timestamp = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+    const id = `${involved.uid ?? involved.name}\u0000${type}\u0000${reason}\u0000${message}`;
+    const similar = this.seen.get(id);
+    if (similar && now - similar.at < SIMILAR_WINDOW_MS) {
+      similar.count++;
+      similar.at = now;
+      try {
+        await this.events.patch(
+          similar.name,
+          { count: similar.count, lastTimestamp: timestamp },
+          {
+            namespace: similar.namespace,
+          },
+        );
+        return;
+      } catch {
+        // Gone (expired, deleted): record it afresh.
+      }
+    }
+    // Events about cluster-scoped objects live in `default`, as client-go puts them.
+    const namespace = involved.namespace ?? 'default';
+    const name = `${involved.name}.${(now * 1e6 + Math.floor(Math.random() * 1e6)).toString(16)}`;
+    await this.events.create({
+      metadata: { name, namespace },
+      involvedObject: involved,
+      reason,
+      message,
+      type,
+      source: { component: this.source.component, ...(this.source.host ? { host: this.source.host } : {}) },
+      firstTimestamp: timestamp,
+      lastTimestamp: timestamp,
+      count: 1,
+      reportingComponent: this.source.component,
+      reportingInstance: this.source.host ?? this.source.component,
+    });
+    if (this.seen.size >= CACHE_LIMIT) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(id, { name, namespace, count: 1, at: now });
+  }
+}

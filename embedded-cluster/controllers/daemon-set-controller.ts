@@ -1,0 +1,15 @@
+import type { Component } from '../client/index.js';
+import type { ControllerContext } from './controller-context.js';
+
+/** TODO(issue 5): not written yet. */
+export class DaemonSetController implements Component {
+  readonly name = 'daemonset';
+
+  constructor(private readonly context: ControllerContext) {}
+
+  async start(): Promise<void> {
+    void this.context;
+  }
+
+  async stop(): Promise<void> {}
+}
