@@ -20,7 +20,10 @@ export class EventRecorder {
   private readonly events: ResourceClient<Event>;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly seen = new Map<string, { name: string; namespace: string; count: number; at: number }>();
+  private readonly seen = new Map<
+    string,
+    { name: string; namespace: string; count: number; at: number; written: Promise<boolean> }
+  >();
   private inFlight = 0;
   private pending = Promise.resolve();
 
@@ -49,7 +52,8 @@ export class EventRecorder {
     const write = this.write(involved, type, reason, message)
       .catch((error: unknown) => this.logger.warn('could not record event', { reason, error: String(error) }))
       .finally(() => this.inFlight--);
-    this.pending = this.pending.then(() => write);
+    const previous = this.pending;
+    this.pending = Promise.all([previous, write]).then(() => {});
   }
 
   /** Resolves once every event recorded so far has been written (for tests and orderly stops). */
@@ -57,44 +61,52 @@ export class EventRecorder {
     return this.pending;
   }
 
-  private async write(involved: ObjectReference, type: EventType, reason: string, message: string) {
+  private write(involved: ObjectReference, type: EventType, reason: string, message: string): Promise<void> {
     const now = this.clock.now();
     const timestamp = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
     const id = `${involved.uid ?? involved.name}\u0000${type}\u0000${reason}\u0000${message}`;
     const similar = this.seen.get(id);
     if (similar && now - similar.at < SIMILAR_WINDOW_MS) {
-      similar.count++;
+      // Known (possibly still being created): count it on the existing Event, in order.
+      const count = ++similar.count;
       similar.at = now;
-      try {
-        await this.events.patch(
-          similar.name,
-          { count: similar.count, lastTimestamp: timestamp },
-          {
-            namespace: similar.namespace,
-          },
-        );
-        return;
-      } catch {
-        // Gone (expired, deleted): record it afresh.
-      }
+      similar.written = similar.written.then(async (exists) => {
+        if (!exists) return false;
+        try {
+          await this.events.patch(
+            similar.name,
+            { count, lastTimestamp: timestamp },
+            { namespace: similar.namespace },
+          );
+          return true;
+        } catch {
+          return false; // gone (expired, deleted): the next one is recorded afresh
+        }
+      });
+      return similar.written.then((exists) => {
+        if (!exists && this.seen.get(id) === similar) this.seen.delete(id);
+      });
     }
     // Events about cluster-scoped objects live in `default`, as client-go puts them.
     const namespace = involved.namespace ?? 'default';
     const name = `${involved.name}.${(now * 1e6 + Math.floor(Math.random() * 1e6)).toString(16)}`;
-    await this.events.create({
-      metadata: { name, namespace },
-      involvedObject: involved,
-      reason,
-      message,
-      type,
-      source: { component: this.source.component, ...(this.source.host ? { host: this.source.host } : {}) },
-      firstTimestamp: timestamp,
-      lastTimestamp: timestamp,
-      count: 1,
-      reportingComponent: this.source.component,
-      reportingInstance: this.source.host ?? this.source.component,
-    });
+    const written = this.events
+      .create({
+        metadata: { name, namespace },
+        involvedObject: involved,
+        reason,
+        message,
+        type,
+        source: { component: this.source.component, ...(this.source.host ? { host: this.source.host } : {}) },
+        firstTimestamp: timestamp,
+        lastTimestamp: timestamp,
+        count: 1,
+        reportingComponent: this.source.component,
+        reportingInstance: this.source.host ?? this.source.component,
+      })
+      .then(() => true);
     if (this.seen.size >= CACHE_LIMIT) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(id, { name, namespace, count: 1, at: now });
+    this.seen.set(id, { name, namespace, count: 1, at: now, written: written.catch(() => false) });
+    return written.then(() => {});
   }
 }

@@ -1,5 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Informer, isStatus, resources, type CoreV1 } from '../../embedded-cluster/client/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  EventRecorder,
+  Informer,
+  isStatus,
+  resources,
+  type CoreV1,
+} from '../../embedded-cluster/client/index.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 
 let cluster: TestCluster;
@@ -99,28 +105,30 @@ describe('an informer', () => {
     expect(informer.store.getByName('default', 'informer-before')).toBeUndefined();
     informer.stop();
   });
-
-  it('lists again after 410 Expired and reports what changed meanwhile', async () => {
-    const maps = cluster.client.resource(resources.configMaps);
-    const informer = new Informer(maps, { namespace: 'default' });
-    const deleted: string[] = [];
-    informer.addHandler({ deleted: (o) => deleted.push(o.metadata!.name!) });
-    informer.start();
-    await informer.synced();
-    informer.stop();
-    await maps.create(configMap('expired-a'));
-    // Pretend the informer last saw a version compacted away: its next watch gets 410.
-    const fresh = new Informer(maps, { namespace: 'default' });
-    await cluster.store.compact(
-      (await cluster.store.range('/registry/', { end: '/registry0', countOnly: true })).revision,
-    );
-    fresh.lastResourceVersion = '1';
-    fresh.addHandler({ deleted: (o) => deleted.push(o.metadata!.name!) });
-    fresh.start();
-    await fresh.synced();
-    expect(fresh.store.getByName('default', 'expired-a')).toBeDefined();
-    fresh.stop();
-  });
 });
 
-import { vi } from 'vitest';
+describe('the event recorder', () => {
+  it('records an Event, and the same event again bumps its count instead of adding another', async () => {
+    const maps = cluster.client.resource(resources.configMaps);
+    const subject = await maps.create(configMap('event-subject'));
+    const recorder = new EventRecorder(cluster.client, { component: 'toolkit-test' });
+    const typed = { ...subject, kind: 'ConfigMap', apiVersion: 'v1' };
+    recorder.event(typed, 'Warning', 'Tested', 'it happened');
+    recorder.event(typed, 'Warning', 'Tested', 'it happened');
+    recorder.event(typed, 'Normal', 'Other', 'something else');
+    await recorder.flush();
+    const events = await cluster.client.resource(resources.events).list({
+      namespace: 'default',
+      fieldSelector: `involvedObject.uid=${subject.metadata!.uid}`,
+    });
+    const byReason = Object.fromEntries(events.items.map((e) => [e.reason, e]));
+    expect(events.items).toHaveLength(2);
+    expect(byReason.Tested).toMatchObject({
+      type: 'Warning',
+      message: 'it happened',
+      count: 2,
+      source: { component: 'toolkit-test' },
+      involvedObject: { kind: 'ConfigMap', name: 'event-subject', namespace: 'default' },
+    });
+  });
+});
