@@ -31,6 +31,8 @@ import {
 
 /** DaemonSets (apps/v1): SetDefaults_DaemonSet and ValidateDaemonSet. */
 
+const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
 function defaultDaemonSet(ds: Obj): void {
   const spec = ensureObj(ds, 'spec');
   const us = ensureObj(spec, 'updateStrategy');
@@ -123,6 +125,21 @@ export const daemonSetStrategy = defineKind({
   hasGeneration: true,
   hasStatus: true,
   default: defaultDaemonSet,
+  // The apps/v1 strategy counts template changes in an annotation the controller labels pods with
+  // (pkg/registry/apps/daemonset/strategy.go).
+  prepareForCreate: (ds) => {
+    const meta = ensureObj(ds, 'metadata');
+    meta.annotations = { ...obj(meta.annotations), [TEMPLATE_GENERATION]: '1' };
+  },
+  prepareForUpdate: (ds, old) => {
+    const meta = ensureObj(ds, 'metadata');
+    const previous = Number(obj(obj(old.metadata)?.annotations)?.[TEMPLATE_GENERATION] ?? '1') || 1;
+    const changed = JSON.stringify(obj(ds.spec)?.template) !== JSON.stringify(obj(old.spec)?.template);
+    meta.annotations = {
+      ...obj(meta.annotations),
+      [TEMPLATE_GENERATION]: String(changed ? previous + 1 : previous),
+    };
+  },
   validate: validateDaemonSetSpec,
   validateUpdate: (ds, old) => validateSelectorImmutable(obj(ds.spec) ?? {}, obj(old.spec) ?? {}, 'spec'),
 });

@@ -20,10 +20,13 @@ export async function namespaceLifecycle(
   const kv = await registry.current(namespaces, undefined, name);
   if (!kv) throw errors.notFound({ group: '', resource: 'namespaces' }, name);
   if (decodeObject(kv).metadata.deletionTimestamp) {
-    throw errors.forbidden(
-      type,
-      obj.metadata.name ?? '',
-      `unable to create new content in namespace ${name} because it is being terminated`,
-    );
+    const why = `unable to create new content in namespace ${name} because it is being terminated`;
+    const error = errors.forbidden(type, obj.metadata.name ?? '', why);
+    // Controllers recognise this refusal by its cause (apierrors.HasStatusCause NamespaceTerminating).
+    error.status.details = {
+      ...error.status.details,
+      causes: [{ reason: 'NamespaceTerminating', message: why, field: 'metadata.namespace' }],
+    };
+    throw error;
   }
 }

@@ -113,8 +113,17 @@ export async function finishUpdate(
   }
   let updated = next;
   if (info.subresource === 'status') {
-    // A status write changes status only (ResetObjectMetaForStatus and the status strategies).
-    updated = { ...current, status: next.status };
+    const metadataRule = STATUS_WRITE_METADATA[`${type.group}/${type.resource}`];
+    if (metadataRule) {
+      // These kinds' status strategies reset only the spec (and a Deployment's labels): a
+      // controller writes annotations, such as a Deployment's revision, with the status.
+      updated = { ...current, metadata: next.metadata, status: next.status };
+      preserveMetaOnUpdate(updated, current);
+      if (metadataRule === 'keep-labels') setOrDeleteLabels(updated, current);
+    } else {
+      // A status write changes status only (ResetObjectMetaForStatus).
+      updated = { ...current, status: next.status };
+    }
     if (next.status === undefined) delete updated.status;
   } else if (info.subresource === 'finalize' && type.resource === 'namespaces') {
     updated = {
@@ -144,6 +153,27 @@ export async function finishUpdate(
   if (!applied) parts.pipeline.trackManagedFields(type, current, updated, ctx);
   await parts.pipeline.allocate(type, updated, current);
   return updated;
+}
+
+/**
+ * Kinds whose status writes may change metadata too: their status strategies (e.g.
+ * pkg/registry/apps/deployment/strategy.go `deploymentStatusStrategy.PrepareForUpdate`) reset only
+ * the spec, and a Deployment's labels. Every other kind resets all of metadata
+ * (`ResetObjectMetaForStatus`).
+ */
+const STATUS_WRITE_METADATA: Record<string, 'all' | 'keep-labels'> = {
+  'apps/deployments': 'keep-labels',
+  'apps/replicasets': 'all',
+  'apps/statefulsets': 'all',
+  'apps/daemonsets': 'all',
+  '/replicationcontrollers': 'all',
+  'batch/jobs': 'all',
+  'batch/cronjobs': 'all',
+};
+
+function setOrDeleteLabels(obj: KubeObject, current: KubeObject): void {
+  if (current.metadata.labels === undefined) delete obj.metadata.labels;
+  else obj.metadata.labels = current.metadata.labels;
 }
 
 export async function replaceObject(endpoint: Endpoint): Promise<void> {

@@ -20,6 +20,7 @@ export function generateName(base: string): string {
 /** Fill what the server owns on create (uid, creationTimestamp, generation), as BeforeCreate does. */
 export function prepareMetaForCreate(obj: KubeObject, now: number, hasGeneration: boolean): void {
   const meta = obj.metadata;
+  omitEmptyLists(meta);
   meta.uid = randomUUID();
   meta.creationTimestamp = timestamp(now);
   delete meta.deletionTimestamp;
@@ -39,6 +40,22 @@ export function preserveMetaOnUpdate(obj: KubeObject, old: KubeObject): void {
   setOrDelete(meta, 'deletionGracePeriodSeconds', before.deletionGracePeriodSeconds);
   setOrDelete(meta, 'generation', before.generation);
   delete meta.selfLink;
+  omitEmptyLists(meta);
+}
+
+/**
+ * Empty labels, annotations, finalizers and ownerReferences are left out, as Go's `omitempty`
+ * leaves them out of what kube-apiserver stores and serves: `ownerReferences: []` reads back absent.
+ */
+export function omitEmptyLists(meta: KubeObject['metadata']): void {
+  for (const key of ['labels', 'annotations'] as const) {
+    const value = meta[key];
+    if (value !== undefined && (value === null || Object.keys(value).length === 0)) delete meta[key];
+  }
+  for (const key of ['finalizers', 'ownerReferences'] as const) {
+    const value = meta[key];
+    if (value !== undefined && (value === null || value.length === 0)) delete meta[key];
+  }
 }
 
 function setOrDelete<K extends keyof KubeObject['metadata']>(
