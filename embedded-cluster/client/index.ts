@@ -5,6 +5,16 @@
  */
 export { recorderFor, type ComponentContext } from './context.js';
 export { runWorkers, type Component, type ReconcileResult } from './controller.js';
+export {
+  discoverResources,
+  discoveryFailureMessage,
+  parseGroupVersion,
+  refOf,
+  ResourceMapper,
+  supports,
+  type ApiResource,
+  type DiscoveryResult,
+} from './discovery.js';
 export { EventRecorder, type EventType } from './event-recorder.js';
 export { Indexer, objectKey, splitKey, type IndexFunction } from './indexer.js';
 export { Informer, type InformerHandler, type InformerOptions } from './informer.js';

@@ -7,6 +7,10 @@ import {
   type Informer,
   type KubeObjectLike,
   type ReconcileResult,
+  discoverResources,
+  refOf,
+  ResourceMapper,
+  supports,
 } from '../client/index.js';
 import type { Timer } from '../util/clock.js';
 import type { ControllerContext } from './controller-context.js';
@@ -15,7 +19,6 @@ import {
   NamespacedOwnerOfClusterScopedError,
   VirtualDeleteError,
 } from './garbage-collector/collector.js';
-import { discoverResources, refOf, ResourceMapper, supports } from './garbage-collector/discovery.js';
 import { GraphBuilder, type GraphNode } from './garbage-collector/graph.js';
 
 const CRDS = resourceRef(

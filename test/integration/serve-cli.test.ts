@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseServeArgs, runCli, type CliIo } from '../../embedded-cluster/cli.js';
 import { startEtcd, type EtcdServer } from '../support/etcd-server.js';
+import { kubectl } from '../support/kubectl.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -213,6 +214,37 @@ describe('kubedesk serve', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe("error: unknown flag: --bogus\nSee 'kubedesk serve --help' for usage.\n");
     expect(existsSync(join(dir.path, 'kubeconfig'))).toBe(false);
+  });
+});
+
+describe('kubedesk serve --runtime simulated', () => {
+  it('runs workloads on a node that says it is simulated, as kubectl sees them', async () => {
+    const serve = cli(['serve', '--data-dir', dir.path, '--port', '0', '--runtime', 'simulated']);
+    const { kubeconfig } = await ready(serve);
+    const k = (...args: string[]) => kubectl(kubeconfig, args, { timeoutMs: 60_000 });
+
+    const nodes = await k('get', 'nodes', '-o', 'wide');
+    expect(nodes.stdout).toMatch(/kubedesk\s+Ready\s+control-plane/);
+    expect(nodes.stdout).toContain('simulated://');
+
+    expect((await k('create', 'deployment', 'web', '--image=nginx', '--replicas=3')).code).toBe(0);
+    const rollout = await k('rollout', 'status', 'deployment/web', '--timeout=30s');
+    expect(rollout.stdout).toContain('successfully rolled out');
+    const pods = await k('get', 'pods', '-l', 'app=web', '--no-headers');
+    expect(pods.stdout.trim().split('\n')).toHaveLength(3);
+    expect(pods.stdout).not.toMatch(/Pending/);
+
+    expect((await k('create', 'job', 'once', '--image=busybox', '--', 'true')).code).toBe(0);
+    expect((await k('wait', '--for=condition=complete', 'job/once', '--timeout=30s')).code).toBe(0);
+
+    expect((await k('create', 'namespace', 'scratch')).code).toBe(0);
+    expect((await k('create', 'configmap', 'x', '-n', 'scratch')).code).toBe(0);
+    const deleted = await k('delete', 'namespace', 'scratch', '--timeout=30s');
+    expect(deleted.stdout).toContain('namespace "scratch" deleted');
+    expect((await k('get', 'namespace', 'scratch')).stderr).toContain('NotFound');
+
+    serve.child.kill('SIGTERM');
+    expect(await serve.exit).toBe(0);
   });
 });
 

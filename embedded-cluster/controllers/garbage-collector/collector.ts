@@ -5,8 +5,9 @@ import {
   type KubeObjectLike,
   type MetaV1,
   type ResourceClient,
+  refOf,
+  type ResourceMapper,
 } from '../../client/index.js';
-import { refOf, type ResourceMapper } from './discovery.js';
 import {
   FOREGROUND_FINALIZER,
   ORPHAN_FINALIZER,

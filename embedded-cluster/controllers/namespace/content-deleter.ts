@@ -1,11 +1,14 @@
-import { isStatus, type CoreV1, type KubeClient, type KubeObjectLike } from '../../client/index.js';
 import {
+  isStatus,
+  type CoreV1,
+  type KubeClient,
+  type KubeObjectLike,
   discoverResources,
   discoveryFailureMessage,
   refOf,
   supports,
   type ApiResource,
-} from '../garbage-collector/discovery.js';
+} from '../../client/index.js';
 import { emptyReport, type DeletionReport } from './conditions.js';
 
 /**

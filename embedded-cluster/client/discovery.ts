@@ -1,4 +1,5 @@
-import { resourceRef, type KubeClient, type KubeObjectLike, type ResourceRef } from '../../client/index.js';
+import type { KubeClient } from './kube-client.js';
+import { resourceRef, type KubeObjectLike, type ResourceRef } from './resources.js';
 
 /**
  * A small discovery client, as the part of client-go's `discovery` package that the namespace

@@ -4,7 +4,7 @@ import {
   parseGroupVersion,
   ResourceMapper,
   type ApiResource,
-} from '../../../../embedded-cluster/controllers/garbage-collector/discovery.js';
+} from '../../../embedded-cluster/client/discovery.js';
 
 const served = (group: string, version: string, kind: string, preferred: boolean): ApiResource => ({
   group,
