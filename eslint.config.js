@@ -8,6 +8,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import local from './eslint/layering-plugin.js';
 
+/** Libraries only one module of ours may import, and that module. */
+const WRAPPED_LIBRARIES = [
+  { name: 'cron-parser', wrapper: 'embedded-cluster/controllers/cron-job/cron-schedule.ts' },
+  { name: 'etcd3', wrapper: 'embedded-cluster/store/etcd/client.ts' },
+];
+
+function restrictedLibraries(except) {
+  return WRAPPED_LIBRARIES.filter(({ name }) => name !== except).map(({ name, wrapper }) => ({
+    name,
+    message: `import ${name} only through ${wrapper}`,
+  }));
+}
+
 export default defineConfig([
   globalIgnores(['out/', 'dist/', 'node_modules/', 'coverage/', '.kubedesk/', 'scratch/']),
   js.configs.recommended,
@@ -25,6 +38,16 @@ export default defineConfig([
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Each third-party library sits behind one module of ours (STYLE.md, habit 6): everywhere else,
+  // importing it is an error; each wrapper may import its own library only.
+  {
+    files: ['embedded-cluster/**/*.ts', 'src-main/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: restrictedLibraries() }] },
+  },
+  ...WRAPPED_LIBRARIES.map(({ name, wrapper }) => ({
+    files: [wrapper],
+    rules: { 'no-restricted-imports': ['error', { paths: restrictedLibraries(name) }] },
+  })),
   {
     files: ['src-renderer/**'],
     languageOptions: { globals: globals.browser },
