@@ -49,6 +49,8 @@ export interface ClusterOptions {
   runtime?: 'simulated' | 'none';
   /** The node's name (default `kubedesk`). */
   nodeName?: string;
+  /** The most pods the node takes (the kubelet's `--max-pods`, default 110). */
+  maxPods?: number;
   /** Which controllers run (default all; `[]` for none). */
   controllers?: readonly ControllerName[];
   /** Run the scheduler (default true). */
@@ -175,6 +177,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
           logger,
           nodeName,
           host: nodeName,
+          dataDir,
+          ...(options.maxPods !== undefined ? { maxPods: options.maxPods } : {}),
         }),
       );
     }

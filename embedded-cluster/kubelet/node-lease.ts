@@ -4,6 +4,9 @@ import type { Timer } from '../util/clock.js';
 /** How long a node's lease lasts, and how often it is renewed (a quarter of that), as the kubelet. */
 export const LEASE_DURATION_SECONDS = 40;
 export const LEASE_RENEW_MS = 10_000;
+/** How soon a failed renewal is retried (the lease controller's `onRepeatedHeartbeatFailure` pace). */
+const RETRY_MS = 200;
+const MAX_RETRY_MS = 7_000;
 
 /** MicroTime, as Leases carry it: RFC 3339 with microseconds. */
 export function microTime(ms: number): string {
@@ -11,13 +14,17 @@ export function microTime(ms: number): string {
 }
 
 /**
- * The node's heartbeat: a Lease named after the node in `kube-node-lease`, renewed every 10 s
- * (k8s.io/component-helpers/apimachinery/lease). The node lifecycle controller reads it to tell a
- * live node from a dead one.
+ * The node's heartbeat: a Lease named after the node in `kube-node-lease`, owned by the Node and
+ * renewed every 10 s (k8s.io/component-helpers/apimachinery/lease/controller.go). The node
+ * lifecycle controller reads it to tell a live node from a dead one. As the lease controller, it
+ * keeps the lease it last wrote and updates that (one PUT per renewal, no GET); only a conflict or
+ * a missing lease makes it read again.
  */
 export class NodeLease {
   private timer: Timer | undefined;
-  private stopped = false;
+  private stopped = true;
+  private latest: CoordinationV1.Lease | undefined;
+  private failures = 0;
 
   constructor(
     private readonly context: ComponentContext,
@@ -39,45 +46,58 @@ export class NodeLease {
   async renew(): Promise<void> {
     if (this.stopped) return;
     if (this.timer) this.context.clock.clearTimeout(this.timer);
+    let next = LEASE_RENEW_MS;
     try {
       await this.write();
+      this.failures = 0;
     } catch (error) {
+      this.latest = undefined;
+      next = Math.min(RETRY_MS * 2 ** this.failures++, MAX_RETRY_MS);
       this.context.logger.warn('could not renew node lease', { node: this.nodeName, error: String(error) });
     }
     if (this.stopped) return;
-    this.timer = this.context.clock.setTimeout(() => void this.renew(), LEASE_RENEW_MS);
+    this.timer = this.context.clock.setTimeout(() => void this.renew(), next);
     this.timer.unref?.();
   }
 
   private async write(): Promise<void> {
     const leases = this.context.client.resource(resources.leases);
-    const now = microTime(this.context.clock.now());
-    const uid = this.nodeUid();
-    const owner = uid ? [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid }] : undefined;
-    let lease: CoordinationV1.Lease;
+    if (this.latest) {
+      try {
+        this.latest = await leases.update(this.renewed(this.latest));
+        return;
+      } catch (error) {
+        if (!isStatus(error, 'Conflict') && !isStatus(error, 'NotFound')) throw error;
+      }
+    }
+    let current: CoordinationV1.Lease;
     try {
-      lease = await leases.get(this.nodeName, 'kube-node-lease');
+      current = await leases.get(this.nodeName, 'kube-node-lease');
     } catch (error) {
       if (!isStatus(error, 'NotFound')) throw error;
-      await leases.create({
-        metadata: {
-          name: this.nodeName,
-          namespace: 'kube-node-lease',
-          ...(owner ? { ownerReferences: owner } : {}),
-        },
-        spec: { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: now },
-      });
+      this.latest = await leases.create(
+        this.renewed({ metadata: { name: this.nodeName, namespace: 'kube-node-lease' } }),
+      );
       return;
     }
-    await leases.update({
+    this.latest = await leases.update(this.renewed(current));
+  }
+
+  /** `lease` held by this node, renewed now, owned by the current Node object. */
+  private renewed(lease: CoordinationV1.Lease): CoordinationV1.Lease {
+    const uid = this.nodeUid();
+    return {
       ...lease,
-      metadata: { ...lease.metadata, ...(owner ? { ownerReferences: owner } : {}) },
+      metadata: {
+        ...lease.metadata,
+        ...(uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid }] } : {}),
+      },
       spec: {
         ...lease.spec,
         holderIdentity: this.nodeName,
         leaseDurationSeconds: LEASE_DURATION_SECONDS,
-        renewTime: now,
+        renewTime: microTime(this.context.clock.now()),
       },
-    });
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { arch, cpus, hostname, release, totalmem } from 'node:os';
+import { hostname } from 'node:os';
 import {
   isStatus,
   objectKey,
@@ -10,292 +10,279 @@ import {
   type CoreV1,
   type Informer,
   type ReconcileResult,
+  type ResourceClient,
 } from '../client/index.js';
-import { NodeLease } from './node-lease.js';
+import { NodeAgent } from './node-agent.js';
+import { PodIpAllocator } from './pod-ips.js';
+import {
+  restartBackoffMs,
+  rfc3339,
+  SIGTERM_EXIT_CODE,
+  simulatedPodStatus,
+  simulationPlan,
+  terminated,
+  type ContainersState,
+  type SimulationPlan,
+} from './simulated-pod-status.js';
 
-/** Annotations that steer a simulated pod, for tests and demos. */
-export const SIMULATION = {
-  /** How long a pod that may finish (restartPolicy Never/OnFailure) runs, in seconds. */
-  runSeconds: 'simulation.kubedesk.dev/run-seconds',
-  /** The exit code its containers finish with (default 0). */
-  exitCode: 'simulation.kubedesk.dev/exit-code',
-  /** "false": the pod runs but never becomes ready (as a failing readiness probe). */
-  ready: 'simulation.kubedesk.dev/ready',
-} as const;
+export { SIMULATION } from './simulated-pod-status.js';
 
-/** The label every simulated node carries, and the runtime name it reports. */
+/** The label every simulated node carries. */
 export const SIMULATED_LABEL = 'kubedesk.dev/simulated';
+/** The runtime a simulated node reports in `nodeInfo.containerRuntimeVersion`. */
+export const SIMULATED_RUNTIME = 'simulated://1.0.0';
 
 export interface SimulatedNodeConfig extends ComponentContext {
   nodeName: string;
+  /** The kubelet's root directory: its filesystem's size is the node's ephemeral storage. */
+  dataDir?: string;
+  /** The node's InternalIP (default: the host's first non-loopback IPv4 address). */
+  nodeIP?: string;
   /** How long a finishing pod runs when its annotation does not say (default 1 s). */
   defaultRunMs?: number;
+  /** The most pods the node takes (the kubelet's `--max-pods`, default 110). */
+  maxPods?: number;
+  /** Status writers working at once (default 16: the API server batches their fsyncs). */
+  workers?: number;
 }
 
 /**
- * A kubelet stand-in without processes: it registers a node (labelled and reported as simulated),
- * heartbeats through its Lease, and moves the pods bound to it through their phases as a kubelet
- * would report them — Running and Ready at once, finishing after a while when their restart policy
- * lets them (so Jobs complete), and removed from the API when deleted.
+ * A kubelet stand-in without processes. Its node half ({@link NodeAgent}) registers the node —
+ * labelled `kubedesk.dev/simulated=true`, runtime `simulated://`, OS image saying so — and keeps
+ * its status and Lease fresh. Its pod half moves each pod bound to the node through the phases a
+ * kubelet reports: Running (and Ready, unless annotated otherwise) at once; containers that exit
+ * (see {@link SIMULATION}) finish the pod under Never/OnFailure, or are restarted with
+ * CrashLoopBackOff under Always (and OnFailure with a failure); a pod being deleted has its
+ * containers stopped (exit 143, as on SIGTERM) and is then removed from the API.
+ *
+ * One status write per transition, built from the informer's cache (no read-modify-write), by
+ * several workers; time-based transitions come back through the queue's `addAfter`.
  */
 export class SimulatedNode implements Component {
   readonly name = 'simulated-node';
   private readonly queue: WorkQueue<string>;
   private readonly pods: Informer<CoreV1.Pod>;
-  private readonly lease: NodeLease;
-  private nodeUid: string | undefined;
-  private readonly ips = new Map<string, string>();
-  private nextIp = 2;
+  private readonly client: ResourceClient<CoreV1.Pod>;
+  private readonly agent: NodeAgent;
+  private readonly ips = new PodIpAllocator();
+  /** Exact start times of running containers by pod uid (the API keeps whole seconds only). */
+  private readonly startedAt = new Map<string, number>();
+  /** Exact exit times of containers in back-off, by pod uid. */
+  private readonly exitedAt = new Map<string, number>();
   private running: Promise<void> | undefined;
 
   constructor(private readonly config: SimulatedNodeConfig) {
     this.queue = new WorkQueue({ clock: config.clock });
     this.pods = config.informers.for(resources.pods);
+    this.client = config.client.resource(resources.pods);
+    this.agent = new NodeAgent({
+      ...config,
+      labels: { [SIMULATED_LABEL]: 'true' },
+      podCIDR: PodIpAllocator.CIDR,
+      identity: {
+        containerRuntimeVersion: SIMULATED_RUNTIME,
+        osImage: `Kubedesk simulated node on ${hostname()} (no containers run)`,
+        machineID: 'simulated',
+        systemUUID: 'simulated',
+        bootID: 'simulated',
+      },
+    });
     this.pods.addHandler({
       added: (pod) => this.enqueue(pod),
       updated: (_old, pod) => this.enqueue(pod),
+      deleted: (pod) => this.forget(pod),
     });
-    this.lease = new NodeLease(config, config.nodeName, () => this.nodeUid);
   }
 
   async start(): Promise<void> {
-    await this.register();
-    this.lease.start();
+    await this.agent.start();
     this.config.informers.start();
     await this.pods.synced();
+    // Pods that ran before a restart keep their addresses.
+    for (const pod of this.pods.store.list()) {
+      const uid = pod.metadata?.uid;
+      const ip = pod.status?.podIP;
+      if (this.isOurs(pod) && uid && ip && !pod.spec?.hostNetwork) this.ips.reserve(uid, ip);
+    }
     this.running = runWorkers(this.name, this.queue, (key) => this.sync(key), {
-      workers: 4,
+      workers: this.config.workers ?? 16,
       logger: this.config.logger,
     });
   }
 
   async stop(): Promise<void> {
-    this.lease.stop();
     this.queue.shutDown();
+    await this.agent.stop();
     await this.running;
   }
 
-  private enqueue(pod: CoreV1.Pod): void {
-    if (pod.spec?.nodeName === this.config.nodeName) this.queue.add(objectKey(pod));
+  private isOurs(pod: CoreV1.Pod): boolean {
+    return pod.spec?.nodeName === this.config.nodeName;
   }
 
-  private async register(): Promise<void> {
-    const nodes = this.config.client.resource(resources.nodes);
-    const cores = cpus().length;
-    const memoryKi = Math.floor(totalmem() / 1024);
-    const capacity = {
-      cpu: String(cores),
-      memory: `${memoryKi}Ki`,
-      pods: '110',
-      'ephemeral-storage': '100Gi',
-    };
-    const node: CoreV1.Node = {
-      metadata: {
-        name: this.config.nodeName,
-        labels: {
-          'kubernetes.io/hostname': this.config.nodeName,
-          'kubernetes.io/os': 'linux',
-          'kubernetes.io/arch': arch() === 'x64' ? 'amd64' : arch(),
-          'node-role.kubernetes.io/control-plane': '',
-          [SIMULATED_LABEL]: 'true',
-        },
-      },
-      spec: {},
-    };
-    let registered: CoreV1.Node;
-    try {
-      registered = await nodes.create(node);
-    } catch (error) {
-      if (!isStatus(error, 'AlreadyExists')) throw error;
-      registered = await nodes.get(this.config.nodeName);
-    }
-    this.nodeUid = registered.metadata?.uid;
-    const now = new Date(this.config.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
-    const condition = (type: string, status: string, reason: string, message: string) => ({
-      type,
-      status,
-      reason,
-      message,
-      lastHeartbeatTime: now,
-      lastTransitionTime: now,
-    });
-    await nodes.patch(
-      this.config.nodeName,
-      {
-        status: {
-          capacity,
-          allocatable: capacity,
-          conditions: [
-            condition(
-              'MemoryPressure',
-              'False',
-              'KubeletHasSufficientMemory',
-              'kubelet has sufficient memory available',
-            ),
-            condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-            condition(
-              'PIDPressure',
-              'False',
-              'KubeletHasSufficientPID',
-              'kubelet has sufficient PID available',
-            ),
-            condition('Ready', 'True', 'KubeletReady', 'simulated kubelet is posting ready status'),
-          ],
-          addresses: [
-            { type: 'InternalIP', address: '10.244.0.1' },
-            { type: 'Hostname', address: this.config.nodeName },
-          ],
-          nodeInfo: {
-            machineID: 'simulated',
-            systemUUID: 'simulated',
-            bootID: 'simulated',
-            kernelVersion: release(),
-            osImage: `Kubedesk simulated node on ${hostname()}`,
-            containerRuntimeVersion: 'simulated://1.0.0',
-            kubeletVersion: 'v1.32.0-kubedesk-simulated',
-            kubeProxyVersion: 'v1.32.0-kubedesk-simulated',
-            operatingSystem: 'linux',
-            architecture: arch() === 'x64' ? 'amd64' : arch(),
-          },
-          daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-        },
-      },
-      { subresource: 'status', type: 'strategic' },
-    );
+  private enqueue(pod: CoreV1.Pod): void {
+    if (this.isOurs(pod)) this.queue.add(objectKey(pod));
+  }
+
+  /** A pod is gone from the API: its sandbox (and address) go too. */
+  private forget(pod: CoreV1.Pod): void {
+    const uid = pod.metadata?.uid;
+    if (!uid) return;
+    this.ips.release(uid);
+    this.startedAt.delete(uid);
+    this.exitedAt.delete(uid);
   }
 
   private async sync(key: string): Promise<ReconcileResult | void> {
     const pod = this.pods.store.get(key);
-    if (!pod || pod.spec?.nodeName !== this.config.nodeName) return;
-    const pods = this.config.client.resource(resources.pods);
-    const meta = pod.metadata!;
-    if (meta.deletionTimestamp) {
-      // No processes to stop: the containers are gone at once, so the pod may go.
-      try {
-        await pods.delete(meta.name!, {
-          namespace: meta.namespace!,
-          gracePeriodSeconds: 0,
-          preconditions: { uid: meta.uid! },
-        });
-      } catch (error) {
-        if (!isStatus(error, 'NotFound') && !isStatus(error, 'Conflict')) throw error;
-      }
-      this.ips.delete(key);
-      return;
-    }
+    if (!pod || !this.isOurs(pod)) return;
+    if (pod.metadata?.deletionTimestamp) return this.terminate(pod);
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') return;
+    const plan = simulationPlan(pod, this.config.defaultRunMs ?? 1000);
     const now = this.config.clock.now();
-    if (!pod.status?.startTime) {
-      await pods.updateStatus({ ...pod, status: this.runningStatus(pod, key, now) });
-      return this.finishAfter(pod);
+    const uid = pod.metadata!.uid!;
+    const first = pod.status?.containerStatuses?.[0];
+    if (!pod.status?.startTime || !first) return this.startContainers(pod, plan, now, 0);
+    const restartCount = first.restartCount ?? 0;
+    if (first.state?.running) {
+      const started = this.startedAt.get(uid) ?? parseTime(first.state.running.startedAt, now);
+      this.startedAt.set(uid, started);
+      if (plan.runMs !== undefined && now >= started + plan.runMs)
+        return this.exited(pod, plan, now, started);
+      const ready = plan.readyAfterMs !== undefined && now >= started + plan.readyAfterMs;
+      if (ready !== first.ready) {
+        await this.write(pod, {
+          kind: 'running',
+          startedAt: started,
+          ready,
+          restartCount,
+          ...this.last(first),
+        });
+      }
+      return this.wakeUp(plan, started, now);
     }
-    const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
-    if (restartPolicy === 'Always') return;
-    const runMs = this.runMs(pod);
-    const started = Date.parse(pod.status.startTime);
-    if (now - started < runMs) return { requeueAfterMs: runMs - (now - started) };
-    const exitCode = Number(meta.annotations?.[SIMULATION.exitCode] ?? 0) || 0;
-    await pods.updateStatus({ ...pod, status: this.finishedStatus(pod, exitCode, now) });
-  }
-
-  private finishAfter(pod: CoreV1.Pod): ReconcileResult | void {
-    if ((pod.spec?.restartPolicy ?? 'Always') === 'Always') return;
-    return { requeueAfterMs: this.runMs(pod) };
-  }
-
-  private runMs(pod: CoreV1.Pod): number {
-    const annotated = Number(pod.metadata?.annotations?.[SIMULATION.runSeconds]);
-    return Number.isFinite(annotated) && annotated >= 0
-      ? annotated * 1000
-      : (this.config.defaultRunMs ?? 1000);
-  }
-
-  private podIp(key: string): string {
-    let ip = this.ips.get(key);
-    if (!ip) {
-      const n = this.nextIp++;
-      ip = `10.244.${(n >> 8) & 255}.${n & 255}`;
-      this.ips.set(key, ip);
+    if (first.state?.waiting?.reason === 'CrashLoopBackOff') {
+      const last = first.lastState?.terminated;
+      const exited = this.exitedAt.get(uid) ?? parseTime(last?.finishedAt, now);
+      const due = exited + restartBackoffMs(restartCount);
+      if (now < due) return { requeueAfterMs: due - now };
+      return this.startContainers(pod, plan, now, restartCount + 1, last);
     }
-    return ip;
+    // Containers this simulation did not put in their state (written by someone else): start over.
+    return this.startContainers(pod, plan, now, restartCount);
   }
 
-  private runningStatus(pod: CoreV1.Pod, key: string, now: number): CoreV1.PodStatus {
-    const time = rfc3339(now);
-    const ready = pod.metadata?.annotations?.[SIMULATION.ready] !== 'false';
-    const ip = pod.spec?.hostNetwork ? '10.244.0.1' : this.podIp(key);
-    const condition = (type: string, status: boolean) => ({
-      type,
-      status: status ? 'True' : 'False',
-      lastTransitionTime: time,
+  /** (Re)start the containers: Running, ready now or later as the plan says. */
+  private async startContainers(
+    pod: CoreV1.Pod,
+    plan: SimulationPlan,
+    now: number,
+    restartCount: number,
+    last?: CoreV1.ContainerStateTerminated,
+  ): Promise<ReconcileResult | void> {
+    const ready = plan.readyAfterMs === 0;
+    await this.write(pod, {
+      kind: 'running',
+      startedAt: now,
+      ready,
+      restartCount,
+      ...(last ? { last } : {}),
     });
-    return {
-      ...pod.status,
-      phase: 'Running',
-      conditions: [
-        condition('PodReadyToStartContainers', true),
-        condition('Initialized', true),
-        condition('Ready', ready),
-        condition('ContainersReady', ready),
-        condition('PodScheduled', true),
-      ],
-      hostIP: '10.244.0.1',
-      hostIPs: [{ ip: '10.244.0.1' }],
-      podIP: ip,
-      podIPs: [{ ip }],
-      startTime: time,
-      initContainerStatuses: (pod.spec?.initContainers ?? []).map((c) => ({
-        name: c.name,
-        image: c.image ?? '',
-        imageID: '',
-        ready: true,
-        started: false,
-        restartCount: 0,
-        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: time, finishedAt: time } },
-      })),
-      containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
-        name: c.name,
-        image: c.image ?? '',
-        imageID: `simulated://${c.image ?? ''}`,
-        containerID: `simulated://${pod.metadata?.uid ?? ''}/${c.name}`,
-        ready,
-        started: true,
-        restartCount: 0,
-        state: { running: { startedAt: time } },
-      })),
-    };
+    this.startedAt.set(pod.metadata!.uid!, now);
+    this.exitedAt.delete(pod.metadata!.uid!);
+    return this.wakeUp(plan, now, now);
   }
 
-  private finishedStatus(pod: CoreV1.Pod, exitCode: number, now: number): CoreV1.PodStatus {
-    const time = rfc3339(now);
-    const failed = exitCode !== 0;
-    return {
-      ...pod.status,
-      phase: failed ? 'Failed' : 'Succeeded',
-      conditions: (pod.status?.conditions ?? []).map((c) =>
-        c.type === 'Ready' || c.type === 'ContainersReady' || c.type === 'PodReadyToStartContainers'
-          ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: time }
-          : c,
-      ),
-      containerStatuses: (pod.status?.containerStatuses ?? []).map((s) => ({
-        ...s,
-        ready: false,
-        started: false,
-        state: {
-          terminated: {
-            exitCode,
-            reason: failed ? 'Error' : 'Completed',
-            startedAt: s.state?.running?.startedAt ?? time,
-            finishedAt: time,
-            containerID: s.containerID,
-          },
-        },
-      })),
-    };
+  /** When the next timed transition (ready, exit) of containers started at `started` falls due. */
+  private wakeUp(plan: SimulationPlan, started: number, now: number): ReconcileResult | void {
+    const due = [plan.readyAfterMs, plan.runMs]
+      .filter((ms): ms is number => ms !== undefined && started + ms > now)
+      .map((ms) => started + ms - now);
+    if (due.length > 0) return { requeueAfterMs: Math.min(...due) };
+  }
+
+  /**
+   * The containers exited: the pod finishes (Never; OnFailure with success), or the containers are
+   * restarted — at once the first time, then after the back-off (kubelet `doBackOff`).
+   */
+  private async exited(
+    pod: CoreV1.Pod,
+    plan: SimulationPlan,
+    now: number,
+    started: number,
+  ): Promise<ReconcileResult | void> {
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+    const first = pod.status!.containerStatuses![0]!;
+    const restartCount = first.restartCount ?? 0;
+    if (policy === 'Never' || (policy === 'OnFailure' && plan.exitCode === 0)) {
+      await this.write(pod, { kind: 'terminated', exitCode: plan.exitCode, at: now, restartCount });
+      return;
+    }
+    const last = terminated(plan.exitCode, first.state?.running?.startedAt ?? rfc3339(started), now);
+    const delayMs = restartBackoffMs(restartCount);
+    if (delayMs === 0) return this.startContainers(pod, plan, now, restartCount + 1, last);
+    await this.write(pod, { kind: 'backoff', restartCount, last, delayMs });
+    this.exitedAt.set(pod.metadata!.uid!, now);
+    return { requeueAfterMs: delayMs };
+  }
+
+  private last(status: CoreV1.ContainerStatus): { last?: CoreV1.ContainerStateTerminated } {
+    const last = status.lastState?.terminated;
+    return last ? { last } : {};
+  }
+
+  /**
+   * The pod is being deleted: stop its containers (as SIGTERM does, exit 143), report them
+   * stopped — a deleted pod's phase becomes Failed, or Succeeded if every container exited 0
+   * (kubelet_pods.go `getPhase` with `podIsTerminal`) — then remove it from the API for good.
+   */
+  private async terminate(pod: CoreV1.Pod): Promise<void> {
+    const meta = pod.metadata!;
+    const phase = pod.status?.phase;
+    const first = pod.status?.containerStatuses?.[0];
+    if (phase !== 'Succeeded' && phase !== 'Failed' && first?.state?.running) {
+      try {
+        await this.write(pod, {
+          kind: 'terminated',
+          exitCode: SIGTERM_EXIT_CODE,
+          at: this.config.clock.now(),
+          restartCount: first.restartCount ?? 0,
+        });
+      } catch (error) {
+        if (isStatus(error, 'NotFound')) return;
+        throw error;
+      }
+    }
+    try {
+      await this.client.delete(meta.name!, {
+        namespace: meta.namespace!,
+        gracePeriodSeconds: 0,
+        preconditions: { uid: meta.uid! },
+      });
+    } catch (error) {
+      // Gone already, or a new pod of the same name: either way this one is done.
+      if (!isStatus(error, 'NotFound') && !isStatus(error, 'Conflict')) throw error;
+    }
+    this.forget(pod);
+  }
+
+  /** PUT the pod's status for `state`, on the cached copy's resourceVersion (a conflict retries). */
+  private async write(pod: CoreV1.Pod, state: ContainersState): Promise<void> {
+    const uid = pod.metadata!.uid!;
+    const podIP = pod.spec?.hostNetwork ? this.agent.address : this.ips.allocate(uid);
+    const status = simulatedPodStatus(
+      pod,
+      state,
+      { hostIP: this.agent.address, podIP },
+      this.config.clock.now(),
+    );
+    await this.client.updateStatus({ ...pod, status });
   }
 }
 
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+/** A `metav1.Time` in milliseconds, or `fallback` when absent or unreadable. */
+function parseTime(time: string | undefined, fallback: number): number {
+  const ms = time ? Date.parse(time) : NaN;
+  return Number.isNaN(ms) ? fallback : ms;
 }

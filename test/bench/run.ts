@@ -14,6 +14,7 @@ import { formatTable, parseArgs, pickSuite, toJsonRecords, UsageError, type Suit
 const SUITES: Record<string, () => Promise<Suite>> = {
   store: async () => (await import('./store-bench.js')).storeSuite,
   api: async () => (await import('./api-bench.js')).apiSuite,
+  'control-plane': async () => (await import('./control-plane-bench.js')).controlPlaneSuite,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -1,10 +1,9 @@
 import type { ResourceType } from '../../api/catalog.js';
 import { errors, StatusError } from '../../api/errors.js';
-import type { KubeObject } from '../../api/object.js';
+import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { CompactedError, prefixEnd, StoreError, type KeyValue, type Store } from '../../store/store.js';
 import { collectionPrefix, decodeContinue, encodeContinue, objectKey } from './keys.js';
 import { decodeObject, encodeObject, rawWithVersion } from './object-codec.js';
-import { stableStringify } from './object-meta.js';
 
 /** `resourceVersion` / `resourceVersionMatch` of a read, already validated. */
 export interface ReadVersion {
@@ -284,10 +283,37 @@ export class Registry {
   }
 }
 
-/** Equal apart from resourceVersion and managedFields timestamps: nothing to write. */
+/**
+ * Equal as JSON apart from resourceVersion: nothing to write. Walks both objects and stops at the
+ * first difference (most updates differ early), instead of serialising both on every update.
+ */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return stableStringify(strip(a)) === stableStringify(strip(b));
+  const { metadata: metaA, ...restA } = a;
+  const { metadata: metaB, ...restB } = b;
+  return (
+    sameJson({ ...metaA, resourceVersion: undefined }, { ...metaB, resourceVersion: undefined }) &&
+    sameJson(restA, restB)
+  );
+}
+
+/** JSON equality: key order does not matter, and a key whose value is undefined is absent. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (!isPlainObject(a) || !isPlainObject(b) || Array.isArray(b)) return false;
+  let keys = 0;
+  for (const key in a) {
+    const value = a[key];
+    if (value === undefined) continue;
+    keys++;
+    if (!sameJson(value, b[key])) return false;
+  }
+  for (const key in b) if (b[key] !== undefined) keys--;
+  return keys === 0;
 }
 
 /** Store failures as the API reports them. */
