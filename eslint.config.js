@@ -14,11 +14,17 @@ const WRAPPED_LIBRARIES = [
   { name: 'etcd3', wrapper: 'embedded-cluster/store/etcd/client.ts' },
 ];
 
+/**
+ * The `no-restricted-imports` setting that forbids every wrapped library but `except`.
+ * @param {string} [except]
+ * @returns {import('eslint').Linter.RuleEntry}
+ */
 function restrictedLibraries(except) {
-  return WRAPPED_LIBRARIES.filter(({ name }) => name !== except).map(({ name, wrapper }) => ({
+  const paths = WRAPPED_LIBRARIES.filter(({ name }) => name !== except).map(({ name, wrapper }) => ({
     name,
     message: `import ${name} only through ${wrapper}`,
   }));
+  return ['error', { paths }];
 }
 
 export default defineConfig([
@@ -42,11 +48,11 @@ export default defineConfig([
   // importing it is an error; each wrapper may import its own library only.
   {
     files: ['embedded-cluster/**/*.ts', 'src-main/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: restrictedLibraries() }] },
+    rules: { 'no-restricted-imports': restrictedLibraries() },
   },
   ...WRAPPED_LIBRARIES.map(({ name, wrapper }) => ({
     files: [wrapper],
-    rules: { 'no-restricted-imports': ['error', { paths: restrictedLibraries(name) }] },
+    rules: { 'no-restricted-imports': restrictedLibraries(name) },
   })),
   {
     files: ['src-renderer/**'],
