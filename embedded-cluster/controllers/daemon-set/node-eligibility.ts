@@ -1,3 +1,4 @@
+import { requiredNodeAffinityMatches, toleratesTaint } from '../../api/scheduling/index.js';
 import type { CoreV1 } from '../../client/index.js';
 
 /**
@@ -42,13 +43,7 @@ export function withDaemonTolerations(spec: CoreV1.PodSpec | undefined): CoreV1.
 }
 
 /** Whether `toleration` tolerates `taint` (`v1.Toleration.ToleratesTaint`). */
-export function tolerates(toleration: CoreV1.Toleration, taint: CoreV1.Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  const operator = toleration.operator ?? 'Equal';
-  if (operator === 'Exists') return true;
-  return !toleration.key ? false : (toleration.value ?? '') === (taint.value ?? '');
-}
+export const tolerates = toleratesTaint;
 
 function untolerated(
   taints: readonly CoreV1.Taint[],
@@ -60,54 +55,11 @@ function untolerated(
   );
 }
 
-/** Whether a node selector requirement holds for a set of values (labels or fields). */
-function requirementHolds(
-  requirement: CoreV1.NodeSelectorRequirement,
-  values: Readonly<Record<string, string>>,
-): boolean {
-  const value = values[requirement.key];
-  const wanted = requirement.values ?? [];
-  switch (requirement.operator) {
-    case 'In':
-      return value !== undefined && wanted.includes(value);
-    case 'NotIn':
-      return value === undefined || !wanted.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || wanted.length !== 1) return false;
-      const have = Number.parseInt(value, 10);
-      const bound = Number.parseInt(wanted[0]!, 10);
-      if (Number.isNaN(have) || Number.isNaN(bound)) return false;
-      return requirement.operator === 'Gt' ? have > bound : have < bound;
-    }
-    default:
-      return false;
-  }
-}
-
 /** `nodeaffinity.RequiredNodeAffinity.Match`: the node selector, then any one of the required terms. */
 export function matchesNodeAffinity(spec: CoreV1.PodSpec | undefined, node: CoreV1.Node): boolean {
-  const labels = node.metadata?.labels ?? {};
-  for (const [key, value] of Object.entries(spec?.nodeSelector ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  const terms =
-    spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (!terms) return true;
-  const fields = { 'metadata.name': node.metadata?.name ?? '' };
-  return terms.some((term) => {
-    const expressions = term.matchExpressions ?? [];
-    const matchFields = term.matchFields ?? [];
-    // An empty term matches nothing.
-    if (expressions.length === 0 && matchFields.length === 0) return false;
-    return (
-      expressions.every((r) => requirementHolds(r, labels)) &&
-      matchFields.every((r) => requirementHolds(r, fields))
-    );
+  return requiredNodeAffinityMatches(spec, {
+    name: node.metadata?.name ?? '',
+    labels: node.metadata?.labels ?? {},
   });
 }
 

@@ -1,3 +1,4 @@
+import { toleratesTaint } from '../../api/scheduling/index.js';
 import type { CoreV1 } from '../../client/index.js';
 
 /**
@@ -83,19 +84,7 @@ export function swapTaints(
 }
 
 /** Whether `toleration` tolerates `taint` (`Toleration.ToleratesTaint`). */
-export function tolerates(toleration: CoreV1.Toleration, taint: CoreV1.Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-    case '':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
+export const tolerates = toleratesTaint;
 
 /**
  * Whether every taint is tolerated, and by which tolerations (`GetMatchingTolerations`): the

@@ -1,3 +1,4 @@
+import { nodeSelectorMatches } from '../../api/scheduling/index.js';
 import type { CoreV1, StorageV1 } from '../../client/index.js';
 import { labelSelectorFromObject } from '../../api/selectors/index.js';
 import { compareQuantities, tryParseQuantity, type Quantity } from '../../api/validation/quantity.js';
@@ -92,46 +93,13 @@ export interface NodeInfo {
   labels: Readonly<Record<string, string>>;
 }
 
-/** Whether a node selector requirement holds for a value (absent: undefined). */
-function requirementHolds(requirement: CoreV1.NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = requirement.values ?? [];
-  switch (requirement.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      const have = Number.parseInt(value ?? '', 10);
-      const want = Number.parseInt(values[0] ?? '', 10);
-      if (Number.isNaN(have) || Number.isNaN(want)) return false;
-      return requirement.operator === 'Gt' ? have > want : have < want;
-    }
-    default:
-      return false;
-  }
-}
-
 /**
  * Whether the node satisfies the volume's node affinity (`CheckNodeAffinity`): any one term, each
  * of whose requirements holds. A volume without node affinity fits every node.
  */
 export function nodeAffinityMatches(volume: CoreV1.PersistentVolume, node: NodeInfo): boolean {
   const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms;
-  if (!terms) return true;
-  return terms.some((term) => {
-    const expressions = term.matchExpressions ?? [];
-    const fields = term.matchFields ?? [];
-    if (expressions.length === 0 && fields.length === 0) return false;
-    return (
-      expressions.every((r) => requirementHolds(r, node.labels[r.key])) &&
-      fields.every((r) => requirementHolds(r, r.key === 'metadata.name' ? node.name : undefined))
-    );
-  });
+  return !terms || nodeSelectorMatches(terms, node);
 }
 
 /**

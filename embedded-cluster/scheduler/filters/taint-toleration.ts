@@ -1,27 +1,11 @@
+import { toleratesTaint } from '../../api/scheduling/index.js';
 import type { CoreV1 } from '../../client/index.js';
 import type { NodeInfo } from '../node-info.js';
 import type { CycleState, Rejection } from './types.js';
 
-/**
- * Whether a toleration tolerates a taint (`Toleration.ToleratesTaint`,
- * staging/src/k8s.io/api/core/v1/toleration.go): same effect unless the toleration names none,
- * same key unless it names none (which, with `Exists`, tolerates everything), and for `Equal`
- * (the default operator) the same value.
- */
-export function toleratesTaint(toleration: CoreV1.Toleration, taint: CoreV1.Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-    case '':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
+export { toleratesTaint };
 
+/** Whether any of the tolerations tolerates the taint. */
 export function tolerated(
   tolerations: readonly CoreV1.Toleration[] | undefined,
   taint: CoreV1.Taint,
