@@ -12,6 +12,7 @@ import local from './eslint/layering-plugin.js';
 const WRAPPED_LIBRARIES = [
   { name: 'cron-parser', wrapper: 'embedded-cluster/controllers/cron-job/cron-schedule.ts' },
   { name: 'etcd3', wrapper: 'embedded-cluster/store/etcd/client.ts' },
+  { name: 'dockerode', wrapper: 'embedded-cluster/kubelet/docker/docker-api.ts' },
 ];
 
 /**

@@ -1,13 +1,15 @@
 // `npm test`: every suite. Static checks (types, lint incl. the layering rule,
 // the Electron build), then all Vitest suites (unit, integration against real
-// etcd, crash). Ends with one line: `N passed, N failed[, N skipped]`.
+// etcd, crash, Docker). Ends with one line: `N passed, N failed[, N skipped]`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDocker } from './ensure-docker.mjs';
 import { ensurePrerequisites } from './prerequisites.mjs';
 
 ensurePrerequisites();
+await ensureDocker();
 
 const checks = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
