@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { NodeStreams } from './api/node-streams.js';
 import { startApiServer } from './apiserver/api-server.js';
 import { bearerTokenAuthenticator, ensureToken } from './apiserver/auth.js';
 import {
@@ -57,6 +58,8 @@ export interface ClusterOptions {
   scheduler?: boolean;
   logger?: Logger;
   clock?: Clock;
+  /** The streams (log, exec, attach, port-forward) of a node's pods, for the API server to reach. */
+  nodeStreams?: (nodeName: string) => NodeStreams | undefined;
 }
 
 export interface RunningCluster {
@@ -132,6 +135,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       serviceAccountKey,
       logger,
       clock,
+      ...(options.nodeStreams ? { nodeStreams: options.nodeStreams } : {}),
     });
     components.started('API server', () => apiServer.close());
     const clientAs = (username: string, groups: string[] = []) =>

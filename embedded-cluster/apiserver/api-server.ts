@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { ResourceType } from '../api/catalog.js';
 import { errors, StatusError } from '../api/errors.js';
+import type { NodeStreams } from '../api/node-streams.js';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { duplexPair } from '../util/duplex-pair.js';
@@ -32,6 +33,7 @@ import { ResourceCatalog } from './resource-catalog.js';
 import { ServedSchemas } from './served-schemas.js';
 import type { ServiceAccountKey } from './service-account-tokens.js';
 import { ServiceAllocator } from './service-allocator.js';
+import { StreamingServer, upgradeAsRequest } from './streaming/streaming-server.js';
 
 /**
  * Who made a request, as Kubernetes' user.Info: the local admin, or a service account by its token.
@@ -61,6 +63,11 @@ export interface ApiServerConfig {
   clock?: Clock;
   /** How often watches with allowWatchBookmarks get a bookmark (default 60 s, as kube-apiserver). */
   bookmarkIntervalMs?: number;
+  /**
+   * The streams (log, exec, attach, port-forward) of the pods on a node, as kube-apiserver reaches
+   * a kubelet; undefined for a node without them (a simulated node), and then those answer 503.
+   */
+  nodeStreams?: (nodeName: string) => NodeStreams | undefined;
 }
 
 export interface RunningApiServer {
@@ -121,6 +128,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     onChange: (crd, name) => (crd ? schemas.setCrd(name, crd) : schemas.removeCrd(name)),
   });
   await crds.start();
+  const streaming = new StreamingServer(config.nodeStreams);
 
   const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
@@ -137,6 +145,12 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   const inProcess = createPlainServer({ keepAliveTimeout: 0 }, onRequest);
   inProcess.requestTimeout = 0;
   inProcess.headersTimeout = 0;
+  // Upgrades (exec, attach and port-forward over WebSocket or SPDY) go through the same
+  // authentication and routing as other requests; a streaming handler then takes the socket.
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    onRequest(request, upgradeAsRequest(request, socket, head));
+  server.on('upgrade', onUpgrade);
+  inProcess.on('upgrade', onUpgrade);
   const inProcessUsers = new WeakMap<object, UserInfo>();
   const inProcessSockets = new Set<Duplex>();
 
@@ -188,7 +202,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
       now: clock.now(),
       parts,
     };
-    await serveResource(endpoint);
+    await serveResource(endpoint, streaming);
   }
 
   function discovery(path: string, accept: string | undefined, address: string): unknown {
@@ -230,6 +244,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     },
     close: async () => {
       for (const socket of inProcessSockets) socket.destroy();
+      // Streams hold their sockets outside the HTTP server's reach: end them first.
+      streaming.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

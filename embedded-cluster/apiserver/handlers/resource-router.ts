@@ -1,4 +1,5 @@
 import { errors } from '../../api/errors.js';
+import type { StreamingServer } from '../streaming/streaming-server.js';
 import { deleteCollection, deleteObject } from './delete.js';
 import type { Endpoint } from './endpoint.js';
 import { getObject, listObjects, watchObjects } from './read.js';
@@ -7,9 +8,14 @@ import { requestToken } from './token-request.js';
 import { createObject, patchObject, readObject, replaceObject } from './write.js';
 
 const STREAMING = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
+/** The streaming subresources of pods that {@link StreamingServer} serves. */
+const POD_STREAMS = new Set(['log', 'exec', 'attach', 'portforward']);
 
-/** Route a resource request to its handler by verb and subresource. */
-export async function serveResource(endpoint: Endpoint): Promise<void> {
+/**
+ * Route a resource request to its handler by verb and subresource; `streaming` serves the pod
+ * streams (without it they answer 503).
+ */
+export async function serveResource(endpoint: Endpoint, streaming?: StreamingServer): Promise<void> {
   const { info, type } = endpoint;
   if (!type.verbs.includes(info.verb) && !info.subresource) {
     // `create` on a review, or a verb the resource does not offer.
@@ -30,6 +36,9 @@ export async function serveResource(endpoint: Endpoint): Promise<void> {
   const sub = info.subresource;
   if (sub !== undefined) {
     if (!type.subresources.includes(sub as never)) throw notFound();
+    if (streaming && POD_STREAMS.has(sub) && type.group === '' && type.resource === 'pods') {
+      return streaming.serve(endpoint);
+    }
     if (STREAMING.has(sub)) return streamingUnavailable(endpoint);
     switch (sub) {
       case 'scale':
