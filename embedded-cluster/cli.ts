@@ -20,7 +20,7 @@ Commands:
 Run 'kubedesk <command> --help' for a command's flags.
 `;
 
-const SERVE_USAGE = `Usage: kubedesk serve [--data-dir DIR] [--port N] [--host ADDR] [--runtime none|simulated]
+const SERVE_USAGE = `Usage: kubedesk serve [--data-dir DIR] [--port N] [--host ADDR] [--runtime docker|simulated|none]
                      [--etcd-endpoints URL,...]
 
 Run the embedded Kubernetes cluster headless: its API server listens on loopback over HTTPS,
@@ -35,10 +35,11 @@ Flags:
                           (the kubeconfig is rewritten with the port at every start).
   --host ADDR             Loopback address to listen on: 127.0.0.1 (default) or ::1.
                           Other addresses are refused: the cluster has one all-powerful user.
-  --runtime RUNTIME       What runs the node's pods: simulated (a kubelet stand-in without
-                          processes: pods go Running, and finish when their restart policy lets
-                          them; the node says it is simulated), or none (default: no node, so
-                          pods stay Pending). The Docker runtime comes with the kubelet.
+  --runtime RUNTIME       What runs the node's pods: docker (default: the kubelet runs them as
+                          Docker containers; if Docker does not answer, the node is NotReady and
+                          says how to start it), simulated (a kubelet stand-in without processes:
+                          pods go Running, and finish when their restart policy lets them; the
+                          node says it is simulated), or none (no node: pods stay Pending).
   --etcd-endpoints URLS   Keep cluster state in this etcd cluster instead of DIR/store
                           (comma-separated, e.g. http://127.0.0.1:2379).
   --log-level LEVEL       Logs on stderr, as JSON lines: error, warn (default) or info.
@@ -57,8 +58,8 @@ export interface ServeOptions {
   logLevel: LogLevel;
 }
 
-type Runtime = 'none' | 'simulated';
-const RUNTIMES: readonly Runtime[] = ['none', 'simulated'];
+type Runtime = 'docker' | 'none' | 'simulated';
+const RUNTIMES: readonly Runtime[] = ['docker', 'simulated', 'none'];
 
 /** Where the CLI writes and which signals stop it; the process's own unless a test says otherwise. */
 export interface CliIo {
@@ -197,12 +198,10 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
       command,
     );
   }
-  const runtime = (values.runtime ?? 'none') as Runtime;
+  const runtime = (values.runtime ?? 'docker') as Runtime;
   if (!RUNTIMES.includes(runtime)) {
     throw new UsageError(
-      `invalid value "${values.runtime}" for --runtime: want one of ${RUNTIMES.join(', ')}` +
-        (values.runtime === 'docker' ? ' (the Docker runtime is not built yet)' : ''),
-      command,
+      `invalid value "${values.runtime}" for --runtime: want one of ${RUNTIMES.join(', ')}` + command,
     );
   }
   return { dataDir, port, host, runtime, logLevel, ...(etcdEndpoints ? { etcdEndpoints } : {}) };

@@ -11,6 +11,9 @@ import { ensureServiceAccountKey } from './apiserver/service-account-tokens.js';
 import { ensurePki } from './apiserver/tls.js';
 import { httpTransport, InformerFactory, KubeClient, type Component } from './client/index.js';
 import { ALL_CONTROLLERS, ControllerManager, type ControllerName } from './controllers/controller-manager.js';
+import { DockerRuntime } from './kubelet/docker/docker-runtime.js';
+import { Kubelet } from './kubelet/kubelet.js';
+import { KubeletNodeStreams } from './kubelet/node-streams.js';
 import { SimulatedNode } from './kubelet/simulated-node.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -44,10 +47,13 @@ export interface ClusterOptions {
   /** Keep cluster state in this etcd cluster instead of `dataDir/store`. */
   etcdEndpoints?: string[];
   /**
-   * What runs the node: `simulated` (a kubelet stand-in without processes, always labelled as
-   * such) or `none` (no node: the API server and control plane only). Default `none`.
+   * What runs the node: `docker` (the kubelet, running pods as Docker containers), `simulated` (a
+   * kubelet stand-in without processes, always labelled as such) or `none` (no node: the API
+   * server and control plane only). Default `none`.
    */
-  runtime?: 'simulated' | 'none';
+  runtime?: 'docker' | 'simulated' | 'none';
+  /** Docker's socket for the `docker` runtime (default `DOCKER_HOST`, else /var/run/docker.sock). */
+  dockerSocket?: string;
   /** The node's name (default `kubedesk`). */
   nodeName?: string;
   /** The most pods the node takes (the kubelet's `--max-pods`, default 110). */
@@ -114,6 +120,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     );
     components.started('store', () => store.close());
 
+    const nodeName = options.nodeName ?? 'kubedesk';
+    let kubeletStreams: NodeStreams | undefined;
     const pki = await ensurePki({ dir: pkiDir, clock, logger });
     const token = await ensureToken(pkiDir);
     const serviceAccountKey = await ensureServiceAccountKey(pkiDir, logger);
@@ -135,7 +143,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       serviceAccountKey,
       logger,
       clock,
-      ...(options.nodeStreams ? { nodeStreams: options.nodeStreams } : {}),
+      // The kubelet starts after the API server; until then its pods' streams are unavailable.
+      nodeStreams: (name) => options.nodeStreams?.(name) ?? (name === nodeName ? kubeletStreams : undefined),
     });
     components.started('API server', () => apiServer.close());
     const clientAs = (username: string, groups: string[] = []) =>
@@ -155,7 +164,6 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       informers.stop();
       controlPlaneClient.close();
     });
-    const nodeName = options.nodeName ?? 'kubedesk';
     const run = async (component: Component) => {
       await component.start();
       components.started(component.name, () => component.stop());
@@ -186,8 +194,29 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         }),
       );
     }
-
-    // Later components (scheduler, controller-manager, kubelet, …) start here, as API clients.
+    if (options.runtime === 'docker') {
+      const runtime = new DockerRuntime({
+        nodeName,
+        logger,
+        clock,
+        ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
+      });
+      await run(
+        new Kubelet({
+          client: clientAs(`system:node:${nodeName}`, ['system:nodes']),
+          informers,
+          clock,
+          logger,
+          nodeName,
+          host: nodeName,
+          dataDir: join(dataDir, 'kubelet'),
+          runtime,
+          runtimeName: 'docker',
+          ...(options.maxPods !== undefined ? { maxPods: options.maxPods } : {}),
+        }),
+      );
+      kubeletStreams = new KubeletNodeStreams(runtime, clock);
+    }
 
     await writeKubeconfig(kubeconfigPath, { server: apiServer.url, caCert: pki.ca.cert, token });
     logger.info('cluster started', { url: apiServer.url, kubeconfig: kubeconfigPath });

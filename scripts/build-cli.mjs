@@ -22,8 +22,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // etcd3 loads its .proto files from its own directory at run time: it stays in node_modules.
-  external: ['etcd3'],
+  // etcd3 loads its .proto files from its own directory at run time, and dockerode's ssh2 has an
+  // optional native module: both stay in node_modules.
+  external: ['etcd3', 'dockerode'],
   // Bundled CommonJS dependencies call require() (for Node built-ins, too): give them one, under
   // names that cannot clash with the bundle's own.
   banner: {

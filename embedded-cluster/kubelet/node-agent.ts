@@ -38,6 +38,12 @@ export interface NodeAgentConfig extends ComponentContext {
   maxPods?: number;
   /** `spec.podCIDR` of a newly registered node. */
   podCIDR?: string;
+  /**
+   * Why the node is not ready, checked with every status measurement (the real kubelet's
+   * runtime health check): undefined when it is. A real node's container runtime being down
+   * makes Ready False with reason KubeletNotReady and this message.
+   */
+  notReadyReason?: () => Promise<string | undefined>;
 }
 
 /**
@@ -58,6 +64,8 @@ export class NodeAgent {
   private stopped = true;
   private busy: Promise<void> = Promise.resolve();
   private ip: string;
+  /** The not-ready message last reported (undefined: reported ready). */
+  private notReady: string | undefined;
 
   constructor(private readonly config: NodeAgentConfig) {
     this.nodes = config.client.resource(resources.nodes);
@@ -86,6 +94,11 @@ export class NodeAgent {
     this.stopped = false;
     await this.register();
     this.lease.start();
+  }
+
+  /** Measure now rather than at the next tick (something the status depends on changed). */
+  refresh(): void {
+    if (!this.stopped && this.uid !== undefined) this.serially(() => this.check());
   }
 
   async stop(): Promise<void> {
@@ -144,7 +157,9 @@ export class NodeAgent {
     const facts = await this.measure();
     const now = this.config.clock.now();
     const measured = nodeStatusFacts(facts);
+    const notReady = await this.config.notReadyReason?.();
     if (
+      notReady === this.notReady &&
       this.reported &&
       !statusChanged(measured, this.reported) &&
       now - this.reportedAt < NODE_STATUS_REPORT_MS
@@ -170,12 +185,32 @@ export class NodeAgent {
   private async report(facts: NodeFacts, previous: CoreV1.NodeCondition[] | undefined): Promise<void> {
     const now = this.config.clock.now();
     const measured = nodeStatusFacts(facts);
+    const notReady = await this.config.notReadyReason?.();
+    let conditions = nodeConditions(previous, now);
+    if (notReady !== undefined) {
+      const before = previous?.find((c) => c.type === 'Ready');
+      conditions = conditions.map((c) =>
+        c.type !== 'Ready'
+          ? c
+          : {
+              ...c,
+              status: 'False',
+              reason: 'KubeletNotReady',
+              message: notReady,
+              lastTransitionTime:
+                before?.status === 'False' && before.lastTransitionTime
+                  ? before.lastTransitionTime
+                  : c.lastHeartbeatTime,
+            },
+      );
+    }
     // A strategic merge patch, as the kubelet's PatchNodeStatus: conditions and addresses merge by type.
     await this.nodes.patch(
       this.config.nodeName,
-      { status: { ...measured, conditions: nodeConditions(previous, now) } },
+      { status: { ...measured, conditions } },
       { subresource: 'status', type: 'strategic' },
     );
+    this.notReady = notReady;
     this.reported = measured;
     this.reportedAt = now;
     this.schedule(NODE_STATUS_CHECK_MS);

@@ -349,7 +349,7 @@ describe('kubedesk flag checks', () => {
       dataDir: '/home/ada/.kubedesk',
       port: 6443,
       host: '127.0.0.1',
-      runtime: 'none',
+      runtime: 'docker',
       logLevel: 'warn',
     });
     expect(
