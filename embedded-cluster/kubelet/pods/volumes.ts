@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { CoreV1 } from '../../client/index.js';
@@ -37,6 +38,8 @@ export interface PreparedVolume {
   memory?: boolean;
 }
 
+/** A tmpfs every process on a Linux host shares. */
+const SHARED_MEMORY = '/dev/shm';
 /**
  * Sets up a pod's volumes on the node, as the kubelet's volume plugins do: emptyDir as a directory
  * of the pod, hostPath with its type check, configMap/secret/downwardAPI/projected written
@@ -60,6 +63,7 @@ export class VolumeManager {
   /** Remove the pod's directory (its emptyDirs and API-backed volumes; never hostPaths). */
   async tearDown(uid: string): Promise<void> {
     await rm(join(this.dataDir, 'pods', uid), { recursive: true, force: true });
+    await rm(join(SHARED_MEMORY, 'kubedesk', uid), { recursive: true, force: true });
   }
 
   /** Where a container's termination message is kept on the node (`<pod dir>/containers/<name>/<attempt>`). */
@@ -86,7 +90,11 @@ export class VolumeManager {
     const failed = (why: string) =>
       new MountError(`MountVolume.SetUp failed for volume "${volume.name}" : ${why}`);
     if (volume.emptyDir) {
-      const path = dir('empty-dir');
+      // `medium: Memory`: the real kubelet mounts a tmpfs there. Where the host has one shared
+      // with every process (/dev/shm on Linux), the volume lives in it, so all the pod's
+      // containers share memory-backed files; elsewhere it falls back to disk.
+      const memory = volume.emptyDir.medium === 'Memory' && existsSync(SHARED_MEMORY);
+      const path = memory ? join(SHARED_MEMORY, 'kubedesk', uid, volume.name) : dir('empty-dir');
       await mkdir(path, { recursive: true, mode: 0o777 });
       return {
         hostPath: path,
