@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { NodeMetricsSource } from './api/node-metrics.js';
 import type { NodeStreams } from './api/node-streams.js';
 import { startApiServer } from './apiserver/api-server.js';
 import { bearerTokenAuthenticator, ensureToken } from './apiserver/auth.js';
@@ -13,6 +14,7 @@ import { httpTransport, InformerFactory, KubeClient, type Component } from './cl
 import { ALL_CONTROLLERS, ControllerManager, type ControllerName } from './controllers/controller-manager.js';
 import { DockerRuntime } from './kubelet/docker/docker-runtime.js';
 import { Kubelet } from './kubelet/kubelet.js';
+import { KubeletMetrics } from './kubelet/metrics.js';
 import { KubeletNodeStreams } from './kubelet/node-streams.js';
 import { SimulatedNode } from './kubelet/simulated-node.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -66,6 +68,8 @@ export interface ClusterOptions {
   clock?: Clock;
   /** The streams (log, exec, attach, port-forward) of a node's pods, for the API server to reach. */
   nodeStreams?: (nodeName: string) => NodeStreams | undefined;
+  /** A node's CPU and memory usage, served as `metrics.k8s.io` (a `docker` node's own is served anyway). */
+  metricsSource?: (nodeName: string) => NodeMetricsSource | undefined;
 }
 
 export interface RunningCluster {
@@ -122,6 +126,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
     const nodeName = options.nodeName ?? 'kubedesk';
     let kubeletStreams: NodeStreams | undefined;
+    let kubeletMetrics: NodeMetricsSource | undefined;
     const pki = await ensurePki({ dir: pkiDir, clock, logger });
     const token = await ensureToken(pkiDir);
     const serviceAccountKey = await ensureServiceAccountKey(pkiDir, logger);
@@ -145,6 +150,13 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       clock,
       // The kubelet starts after the API server; until then its pods' streams are unavailable.
       nodeStreams: (name) => options.nodeStreams?.(name) ?? (name === nodeName ? kubeletStreams : undefined),
+      // Only a Docker node has usage to report; elsewhere `kubectl top` finds no Metrics API.
+      ...(options.runtime === 'docker' || options.metricsSource
+        ? {
+            metricsSource: (name: string) =>
+              options.metricsSource?.(name) ?? (name === nodeName ? kubeletMetrics : undefined),
+          }
+        : {}),
     });
     components.started('API server', () => apiServer.close());
     const clientAs = (username: string, groups: string[] = []) =>
@@ -216,6 +228,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         }),
       );
       kubeletStreams = new KubeletNodeStreams(runtime, clock);
+      kubeletMetrics = new KubeletMetrics(runtime, clock);
     }
 
     await writeKubeconfig(kubeconfigPath, { server: apiServer.url, caCert: pki.ca.cert, token });

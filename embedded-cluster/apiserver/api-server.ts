@@ -4,6 +4,12 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { ResourceType } from '../api/catalog.js';
 import { errors, StatusError } from '../api/errors.js';
+import {
+  METRICS_GROUP,
+  METRICS_RESOURCES,
+  METRICS_VERSION,
+  type NodeMetricsSource,
+} from '../api/node-metrics.js';
 import type { NodeStreams } from '../api/node-streams.js';
 import type { Store } from '../store/store.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -22,6 +28,7 @@ import {
 } from './handlers/discovery.js';
 import type { Endpoint, ServerParts } from './handlers/endpoint.js';
 import { health } from './handlers/health.js';
+import { serveMetrics } from './handlers/metrics.js';
 import { OpenApiHandler } from './handlers/openapi.js';
 import { notFound, serveResource } from './handlers/resource-router.js';
 import { negotiate, sendJson, sendStatus } from './http-io.js';
@@ -68,6 +75,12 @@ export interface ApiServerConfig {
    * a kubelet; undefined for a node without them (a simulated node), and then those answer 503.
    */
   nodeStreams?: (nodeName: string) => NodeStreams | undefined;
+  /**
+   * The CPU and memory usage of a node and its pods, served as `metrics.k8s.io/v1beta1` (what
+   * metrics-server adds to a cluster); without it the group is not served, and `kubectl top` says
+   * "Metrics API not available" as on a cluster without metrics-server.
+   */
+  metricsSource?: (nodeName: string) => NodeMetricsSource | undefined;
 }
 
 export interface RunningApiServer {
@@ -189,6 +202,10 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
       sendJson(response, 200, body, headers);
       return;
     }
+    if (config.metricsSource && info.group === METRICS_GROUP && info.version === METRICS_VERSION) {
+      const query = url.searchParams;
+      return serveMetrics({ info, query, response, parts, now: clock.now(), source: config.metricsSource });
+    }
     const type = catalog.find(info.group, info.version, info.resource);
     if (!type) throw notFound();
     const endpoint: Endpoint = {
@@ -206,7 +223,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   }
 
   function discovery(path: string, accept: string | undefined, address: string): unknown {
-    const resources = catalog.all();
+    // The Metrics API is computed, not stored: discovery lists it, the catalog does not hold it.
+    const resources = config.metricsSource ? [...catalog.all(), ...METRICS_RESOURCES] : catalog.all();
     const aggregated = wantsAggregated(accept);
     if (path === '/version') return versionInfo();
     if (path === '/api')

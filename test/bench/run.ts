@@ -15,6 +15,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   store: async () => (await import('./store-bench.js')).storeSuite,
   api: async () => (await import('./api-bench.js')).apiSuite,
   'control-plane': async () => (await import('./control-plane-bench.js')).controlPlaneSuite,
+  kubelet: async () => (await import('./kubelet-bench.js')).kubeletSuite,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
