@@ -115,9 +115,11 @@ export class FakeRuntime implements ContainerRuntime {
     this.sandboxes.delete(id);
   }
 
-  async listSandboxes(): Promise<SandboxStatus[]> {
+  async listSandboxes(filter: { podUid?: string } = {}): Promise<SandboxStatus[]> {
     this.check();
-    return [...this.sandboxes.values()].map((s) => ({ ...s }));
+    return [...this.sandboxes.values()]
+      .filter((s) => !filter.podUid || s.podUid === filter.podUid)
+      .map((s) => ({ ...s }));
   }
 
   async createContainer(sandbox: SandboxStatus, config: ContainerConfig): Promise<string> {
@@ -182,9 +184,11 @@ export class FakeRuntime implements ContainerRuntime {
     this.containers.delete(id);
   }
 
-  async listContainers(): Promise<ContainerStatus[]> {
+  async listContainers(filter: { podUid?: string } = {}): Promise<ContainerStatus[]> {
     this.check();
-    return [...this.containers.values()].map(({ config: _c, script: _s, ...status }) => ({ ...status }));
+    return [...this.containers.values()]
+      .filter((c) => !filter.podUid || c.podUid === filter.podUid)
+      .map(({ config: _c, script: _s, ...status }) => ({ ...status }));
   }
 
   async containerStatus(id: string): Promise<ContainerStatus | undefined> {

@@ -203,18 +203,17 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  listSandboxes(): Promise<SandboxStatus[]> {
+  listSandboxes(filter: { podUid?: string } = {}): Promise<SandboxStatus[]> {
     return this.call(async () =>
-      (await this.inspectAll(TYPE_SANDBOX)).map((info) => this.sandboxStatus(info)),
+      (await this.inspectAll(TYPE_SANDBOX, filter.podUid)).map((info) => this.sandboxStatus(info)),
     );
   }
 
   /** Inspect every container of `type` this node made (listing alone lacks exit codes and IPs). */
-  private async inspectAll(type: string): Promise<ContainerInspectInfo[]> {
-    const listed = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${RUNTIME_LABELS.type}=${type}`, `${RUNTIME_LABELS.managedBy}=${this.nodeName}`] },
-    });
+  private async inspectAll(type: string, podUid?: string): Promise<ContainerInspectInfo[]> {
+    const labels = [`${RUNTIME_LABELS.type}=${type}`, `${RUNTIME_LABELS.managedBy}=${this.nodeName}`];
+    if (podUid) labels.push(`${RUNTIME_LABELS.podUid}=${podUid}`);
+    const listed = await this.docker.listContainers({ all: true, filters: { label: labels } });
     const infos = await Promise.all(
       listed.map((c) =>
         this.docker
@@ -301,8 +300,10 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  listContainers(): Promise<ContainerStatus[]> {
-    return this.call(async () => (await this.inspectAll(TYPE_CONTAINER)).map(toContainerStatus));
+  listContainers(filter: { podUid?: string } = {}): Promise<ContainerStatus[]> {
+    return this.call(async () =>
+      (await this.inspectAll(TYPE_CONTAINER, filter.podUid)).map(toContainerStatus),
+    );
   }
 
   containerStatus(id: string): Promise<ContainerStatus | undefined> {

@@ -371,8 +371,8 @@ export class PodWorkers {
     uid: string,
   ): Promise<{ containers: ContainerStatus[]; sandboxes: SandboxStatus[] }> {
     const [containers, sandboxes] = await Promise.all([
-      this.deps.runtime.listContainers(),
-      this.deps.runtime.listSandboxes(),
+      this.deps.runtime.listContainers({ podUid: uid }),
+      this.deps.runtime.listSandboxes({ podUid: uid }),
     ]);
     return {
       containers: containers.filter((c) => c.podUid === uid),

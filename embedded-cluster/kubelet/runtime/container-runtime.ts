@@ -22,7 +22,8 @@ export interface ContainerRuntime {
   runSandbox(config: SandboxConfig): Promise<SandboxStatus>;
   stopSandbox(id: string): Promise<void>;
   removeSandbox(id: string): Promise<void>;
-  listSandboxes(): Promise<SandboxStatus[]>;
+  /** The node's sandboxes, or only one pod's (so syncing a pod never inspects every container). */
+  listSandboxes(filter?: { podUid?: string }): Promise<SandboxStatus[]>;
 
   /** Create (not start) a container in a sandbox; resolves to its id. */
   createContainer(sandbox: SandboxStatus, config: ContainerConfig): Promise<string>;
@@ -30,8 +31,8 @@ export interface ContainerRuntime {
   /** Send `signal` (default the image's STOPSIGNAL, else SIGTERM), then SIGKILL after `graceSeconds`. */
   stopContainer(id: string, graceSeconds: number, signal?: string): Promise<void>;
   removeContainer(id: string): Promise<void>;
-  /** Every container the kubelet made (by label), running or not. */
-  listContainers(): Promise<ContainerStatus[]>;
+  /** Every container the kubelet made (by label), running or not; or only one pod's. */
+  listContainers(filter?: { podUid?: string }): Promise<ContainerStatus[]>;
   containerStatus(id: string): Promise<ContainerStatus | undefined>;
 
   exec(
