@@ -39,7 +39,11 @@ export interface KubeletConfig extends ComponentContext {
   nodeIP?: string;
   maxPods?: number;
   podCIDR?: string;
-  /** Pods synced at once (default 8). */
+  /**
+   * Pods synced at once (default 64). The real kubelet has a goroutine per pod; a pod waiting out
+   * its termination grace period holds one of these, so a small pool would stall every other pod
+   * behind a few slow deletions.
+   */
   workers?: number;
   /**
    * Stop the node's containers when the kubelet stops, as a graceful node shutdown (default true).
@@ -161,7 +165,7 @@ export class Kubelet implements Component {
     void this.watchRuntime();
     await this.staticPods.start();
     this.running = runWorkers(this.name, this.queue, (key) => this.sync(key), {
-      workers: this.config.workers ?? 8,
+      workers: this.config.workers ?? 64,
       logger,
     });
   }
