@@ -192,43 +192,32 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       await run(new Scheduler({ client: clientAs('system:kube-scheduler'), informers, clock, logger }));
     }
     if (controllerManager) await run(controllerManager);
-    if (options.runtime === 'simulated') {
-      await run(
-        new SimulatedNode({
-          client: clientAs(`system:node:${nodeName}`, ['system:nodes']),
-          informers,
-          clock,
-          logger,
-          nodeName,
-          host: nodeName,
-          dataDir,
-          ...(options.maxPods !== undefined ? { maxPods: options.maxPods } : {}),
-        }),
-      );
-    }
-    if (options.runtime === 'docker') {
-      const runtime = new DockerRuntime({
-        nodeName,
-        logger,
+    // The node, whichever runtime runs its pods: one identity, as a kubelet's client certificate.
+    const runtimeName = options.runtime ?? 'none';
+    if (runtimeName !== 'none') {
+      const node = {
+        client: clientAs(`system:node:${nodeName}`, ['system:nodes']),
+        informers,
         clock,
-        ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
-      });
-      await run(
-        new Kubelet({
-          client: clientAs(`system:node:${nodeName}`, ['system:nodes']),
-          informers,
-          clock,
-          logger,
+        logger,
+        nodeName,
+        host: nodeName,
+        ...(options.maxPods !== undefined ? { maxPods: options.maxPods } : {}),
+      };
+      if (runtimeName === 'simulated') await run(new SimulatedNode({ ...node, dataDir }));
+      else {
+        const runtime = new DockerRuntime({
           nodeName,
-          host: nodeName,
-          dataDir: join(dataDir, 'kubelet'),
-          runtime,
-          runtimeName: 'docker',
-          ...(options.maxPods !== undefined ? { maxPods: options.maxPods } : {}),
-        }),
-      );
-      kubeletStreams = new KubeletNodeStreams(runtime, clock);
-      kubeletMetrics = new KubeletMetrics(runtime, clock);
+          logger,
+          clock,
+          ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
+        });
+        await run(
+          new Kubelet({ ...node, dataDir: join(dataDir, 'kubelet'), runtime, runtimeName: 'docker' }),
+        );
+        kubeletStreams = new KubeletNodeStreams(runtime, clock);
+        kubeletMetrics = new KubeletMetrics(runtime, clock);
+      }
     }
 
     await writeKubeconfig(kubeconfigPath, { server: apiServer.url, caCert: pki.ca.cert, token });
