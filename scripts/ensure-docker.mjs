@@ -1,7 +1,8 @@
 // Docker for the test suites (test/docker/) and the offline images, made ready the
-// way prerequisites.mjs readies etcd: as root on Debian, install docker.io and
-// busybox-static when missing and start dockerd when its socket does not answer;
-// otherwise stop with the exact command to run. Then `npm run images`.
+// way prerequisites.mjs readies etcd: as root on Debian, install docker.io,
+// busybox-static and (for the registry suite) docker-registry and apache2-utils when
+// missing, and start dockerd when its socket does not answer; otherwise stop with the
+// exact command to run. Then `npm run images`.
 import { spawn, spawnSync } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { request } from 'node:http';
@@ -51,6 +52,9 @@ export async function ensureDocker() {
   const missing = [];
   if (!onPath('docker') || !onPath('dockerd')) missing.push('docker.io');
   if (!staticBusybox()) missing.push('busybox-static');
+  // A real registry for the image-pull suite, and htpasswd for its bcrypt passwords.
+  if (!onPath('docker-registry')) missing.push('docker-registry');
+  if (!onPath('htpasswd')) missing.push('apache2-utils');
   if (missing.length > 0) {
     const command = `apt-get install -y ${missing.join(' ')}`;
     if (!canInstall) stop(`Missing: ${missing.join(', ')}. Install with:\n\n  sudo ${command}\n`);

@@ -7,35 +7,23 @@ export const UPSTREAM_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 /** The pause image `npm run images` builds for machines that cannot reach registry.k8s.io. */
 export const LOCAL_PAUSE_IMAGE = 'kubedesk/pause:3.10';
 
-/** The Docker Hub names a credential may be filed under (`~/.docker/config.json` habits). */
-const DOCKER_HUB = new Set([
-  'docker.io',
-  'index.docker.io',
-  'registry-1.docker.io',
-  'https://index.docker.io/v1/',
-]);
-
 /**
- * The registry host an image reference names: its first path component when that looks like a
- * host (has a `.` or `:`, or is `localhost`), else Docker Hub — the rule of
- * distribution/reference's `splitDockerDomain`.
+ * The daemon's own words for a failed request. docker-modem parses no JSON body for streaming
+ * calls such as a pull, so its message is `(HTTP code 500) server error - <message> `: keep the
+ * message.
  */
-export function registryOf(image: string): string {
-  const slash = image.indexOf('/');
-  if (slash < 0) return 'docker.io';
-  const first = image.slice(0, slash);
-  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : 'docker.io';
+function pullMessage(error: unknown): string {
+  const message = daemonMessage(error);
+  return /^\(HTTP code \d+\) [^-]*- ([\s\S]*?)\s*$/.exec(message)?.[1] ?? message;
 }
 
-/** The credentials from `imagePullSecrets` that apply to `image`'s registry, best first. */
-export function authsFor(image: string, auths: RegistryAuth[]): RegistryAuth[] {
-  const registry = registryOf(image);
-  const hostOf = (server: string) => server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-  return auths.filter((auth) =>
-    registry === 'docker.io'
-      ? DOCKER_HUB.has(auth.server) || DOCKER_HUB.has(hostOf(auth.server))
-      : hostOf(auth.server) === registry,
-  );
+/**
+ * Several failures as one message, as k8s.io/apimachinery `utilerrors.NewAggregate`: one alone
+ * as it is, else the distinct messages as `[a, b]`.
+ */
+function aggregate(messages: string[]): string {
+  const distinct = [...new Set(messages)];
+  return distinct.length === 1 ? distinct[0]! : `[${distinct.join(', ')}]`;
 }
 
 /** A failed pull that an offline machine explains: the registry could not be reached at all. */
@@ -97,28 +85,30 @@ export class Images {
     return id;
   }
 
-  /** Pull with each matching credential in turn (then anonymously when none matches), like the kubelet's keyring. */
+  /**
+   * Pull with each credential in turn until one works, or anonymously when there are none
+   * (kuberuntime_image.go `PullImage`: the kubelet's keyring has already chosen the credentials
+   * for this image, see pods/pull-secrets.ts); when all fail, the error names every failure.
+   */
   async pull(image: string, auths: RegistryAuth[]): Promise<void> {
-    const candidates: (DockerAuthConfig | undefined)[] = authsFor(image, auths).map((auth) => ({
-      serveraddress: auth.server,
-      username: auth.username,
-      password: auth.password,
-      auth: auth.auth,
-      ...(auth.identityToken ? { identitytoken: auth.identityToken } : {}),
-    })) as DockerAuthConfig[];
-    if (candidates.length === 0) candidates.push(undefined);
-    let last: ImagePullError | undefined;
-    for (const authconfig of candidates) {
+    if (auths.length === 0) return this.pullOnce(image, undefined);
+    const failures: string[] = [];
+    for (const auth of auths) {
       try {
-        await this.pullOnce(image, authconfig);
+        await this.pullOnce(image, {
+          serveraddress: auth.server,
+          username: auth.username,
+          password: auth.password,
+          ...(auth.auth ? { auth: auth.auth } : {}),
+          ...(auth.identityToken ? { identitytoken: auth.identityToken } : {}),
+        } as DockerAuthConfig);
         return;
       } catch (error) {
-        if (error instanceof ImagePullError && error.reason === 'InvalidImageName') throw error;
-        last =
-          error instanceof ImagePullError ? error : new ImagePullError('ErrImagePull', daemonMessage(error));
+        if (!(error instanceof ImagePullError) || error.reason === 'InvalidImageName') throw error;
+        failures.push(error.message);
       }
     }
-    throw last;
+    throw new ImagePullError('ErrImagePull', aggregate(failures));
   }
 
   private async pullOnce(image: string, authconfig: DockerAuthConfig | undefined): Promise<void> {
@@ -129,10 +119,10 @@ export class Images {
       if (statusCode(error) === 400 && /invalid reference/i.test(daemonMessage(error)))
         throw new ImagePullError(
           'InvalidImageName',
-          `Failed to apply default image tag "${image}": ${daemonMessage(error)}`,
+          `Failed to apply default image tag "${image}": ${pullMessage(error)}`,
         );
       if (statusCode(error) === undefined) throw error;
-      throw new ImagePullError('ErrImagePull', daemonMessage(error));
+      throw new ImagePullError('ErrImagePull', pullMessage(error));
     }
     // Errors after the pull began arrive as `{"error": …}` lines in the progress stream.
     await new Promise<void>((resolve, reject) => {

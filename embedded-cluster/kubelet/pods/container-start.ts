@@ -4,6 +4,7 @@ import {
   ImagePullError,
   RUNTIME_LABELS,
   type ContainerConfig,
+  type RegistryAuth,
   type SandboxStatus,
 } from '../runtime/container-runtime.js';
 import { goDuration } from './backoff.js';
@@ -11,6 +12,12 @@ import { invocation } from './container-spec.js';
 import { containerEnv, EnvConfigError, type EnvContext } from './env.js';
 import { gracePeriodSeconds, runHook } from './lifecycle.js';
 import type { PodWorkerDeps } from './pod-worker.js';
+import {
+  credentialsFor,
+  missingPullSecretsMessage,
+  podPullSecrets,
+  pullCredentials,
+} from './pull-secrets.js';
 import { containerMounts, MountError, type PreparedVolume } from './volumes.js';
 
 /** The pull policy Kubernetes defaults to: Always for `:latest` or no tag, else IfNotPresent. */
@@ -39,7 +46,8 @@ export interface StartRequest {
 
 /**
  * Start one container of a pod, step by step as kuberuntime_container.go `startContainer`: pull
- * its image (Pulling/Pulled, or ErrImagePull then ImagePullBackOff), build its config (env,
+ * its image with the credentials of the pod's `imagePullSecrets` (Pulling/Pulled, or ErrImagePull
+ * then ImagePullBackOff; a secret that cannot be read: FailedToRetrieveImagePullSecret), build its config (env,
  * command, mounts, resources; CreateContainerConfigError when a reference is missing), create it
  * (Created) and start it (Started), then run its postStart hook (a failure kills it:
  * FailedPostStartHook). Failures leave the reason on the container's status, not an exception.
@@ -50,6 +58,10 @@ export async function startContainer(deps: PodWorkerDeps, request: StartRequest)
   const image = container.image ?? '';
   const record = (type: 'Normal' | 'Warning', reason: string, message: string) =>
     deps.recorder.event(pod, type, reason, message);
+  // As the kubelet's SyncPod, before anything else: a pull secret it cannot read is a warning, not a stop.
+  const pullSecrets = await podPullSecrets(pod, deps.configSource);
+  if (pullSecrets.missing.length > 0)
+    record('Warning', 'FailedToRetrieveImagePullSecret', missingPullSecretsMessage(pullSecrets.missing));
   const pullKey = `pull/${uid}/${container.name}`;
   const lastPullFailure = deps.pullFailures.get(pullKey);
   if (lastPullFailure !== undefined && deps.backoff.inBackoffSince(pullKey, lastPullFailure)) {
@@ -64,7 +76,7 @@ export async function startContainer(deps: PodWorkerDeps, request: StartRequest)
   if (policy === 'Always') record('Normal', 'Pulling', `Pulling image "${image}"`);
   let imageId: string;
   try {
-    imageId = await deps.runtime.ensureImage(image, policy);
+    imageId = await ensureImage(deps, image, policy, pullSecrets.secrets);
   } catch (error) {
     if (!(error instanceof ImagePullError)) throw error;
     if (error.reason === 'ErrImageNeverPull') {
@@ -133,6 +145,30 @@ export async function startContainer(deps: PodWorkerDeps, request: StartRequest)
       await deps.runtime.stopContainer(id, gracePeriodSeconds(pod)).catch(() => {});
     }
   }
+}
+
+/**
+ * The runtime's ensureImage with the credentials for `image` from the pod's pull secrets. A secret
+ * that does not parse fails only a pull that happens, as the kubelet reads them inside
+ * `PullImage` (kuberuntime_image.go): not with policy Never, nor IfNotPresent with the image there.
+ */
+async function ensureImage(
+  deps: PodWorkerDeps,
+  image: string,
+  policy: 'Always' | 'IfNotPresent' | 'Never',
+  secrets: CoreV1.Secret[],
+): Promise<string> {
+  let auths: RegistryAuth[];
+  try {
+    auths = credentialsFor(image, pullCredentials(secrets));
+  } catch (error) {
+    if (policy === 'Always') throw error;
+    if (policy === 'Never') return deps.runtime.ensureImage(image, 'Never');
+    return deps.runtime.ensureImage(image, 'Never').catch((absent: unknown) => {
+      throw absent instanceof ImagePullError && absent.reason === 'ErrImageNeverPull' ? error : absent;
+    });
+  }
+  return deps.runtime.ensureImage(image, policy, auths);
 }
 
 async function containerConfig(

@@ -66,8 +66,13 @@ export const RUNTIME_LABELS = {
   managedBy: 'dev.kubedesk.node',
 } as const;
 
+/**
+ * One registry credential for a pull, as the CRI's `AuthConfig`. The kubelet builds them from the
+ * pod's `imagePullSecrets` and picks those for the image (`pods/pull-secrets.ts`, the keyring's
+ * lookup); `ensureImage` tries them in order until one pulls, and pulls anonymously when given none.
+ */
 export interface RegistryAuth {
-  /** e.g. `https://index.docker.io/v1/` or `registry.example.com` */
+  /** The key the credential was filed under: `https://index.docker.io/v1/`, `registry.example.com:5000`… */
   server: string;
   username?: string;
   password?: string;
