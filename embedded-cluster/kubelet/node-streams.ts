@@ -79,15 +79,21 @@ export class KubeletNodeStreams implements NodeStreams {
   }
 
   async portForward(request: PortForwardRequest): Promise<Duplex> {
-    const sandbox = (await this.runtime.listSandboxes())
+    const sandbox = (await this.runtime.listSandboxes({ podUid: request.podUid }))
       .filter((s) => s.podUid === request.podUid && s.state === 'ready')
       .sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!sandbox) throw errors.badRequest(`pod ${request.pod} does not have a running sandbox`);
     return this.runtime.portForward(sandbox.id, request.port);
   }
 
+  /**
+   * The pod's containers only: on Docker, listing costs an inspect per container, so the whole
+   * node's (~4 ms each) would make every exec slower the more pods run (42 ms with 10 pods).
+   */
   private async attempts(ref: ContainerRef): Promise<ContainerStatus[]> {
-    const all = (await this.runtime.listContainers()).filter((c) => c.podUid === ref.podUid);
+    const all = (await this.runtime.listContainers({ podUid: ref.podUid })).filter(
+      (c) => c.podUid === ref.podUid,
+    );
     return attemptsOf(all, ref.container);
   }
 

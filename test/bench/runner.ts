@@ -32,6 +32,8 @@ export interface MetricResult {
   value: number;
   /** The peer's number for the same workload; null when the suite has no peer. */
   peerValue: number | null;
+  /** This row's peer when a suite compares with several (e.g. "Docker exec API"); else the report's. */
+  peerLabel?: string;
   target?: Target;
 }
 
@@ -141,11 +143,11 @@ export function toJsonRecords(reports: readonly SuiteReport[]): JsonRecord[] {
         metric: metric.metric,
         unit: metric.unit,
         value: metric.value,
-        peer: report.peer,
+        peer: metric.peerLabel ?? report.peer,
         peerValue: metric.peerValue,
         ratio: ratioOf(metric),
       };
-      const target = describeTarget(metric, report.peer);
+      const target = describeTarget(metric, metric.peerLabel ?? report.peer);
       const met = targetMet(metric);
       if (target !== undefined) record.target = target;
       if (met !== undefined) record.met = met;
@@ -181,7 +183,7 @@ export function formatTable(report: SuiteReport): string {
       formatNumber(metric.value),
       formatNumber(metric.peerValue),
       formatRatio(ratioOf(metric)),
-      describeTarget(metric, report.peer) ?? '',
+      describeTarget(metric, metric.peerLabel ?? report.peer) ?? '',
       met === undefined ? (metric.target ? '?' : '') : met ? 'met' : 'MISSED',
     ];
   });

@@ -80,6 +80,8 @@ describe('kubelet node behaviour', () => {
     expect(await text(await streams.logs({ ...ref, ...opts, previous: true }, signal))).toBe(
       'log of app attempt 0\n',
     );
+    // Only the pod's own containers are listed (on Docker each listed container costs an inspect).
+    const listed = vi.spyOn(runtime, 'listContainers');
     const session = await streams.exec({
       ...ref,
       command: ['ls'],
@@ -89,6 +91,8 @@ describe('kubelet node behaviour', () => {
       tty: false,
     });
     expect(await session.done).toEqual({ exitCode: 0 });
+    expect(listed).toHaveBeenCalledWith({ podUid: ref.podUid });
+    expect(listed).not.toHaveBeenCalledWith();
     await streams.portForward({ namespace: 'default', pod: 'streams', podUid: ref.podUid, port: 8080 });
     expect(runtime.calls.at(-1)).toMatch(/^portforward sandbox\d+ 8080$/);
     await expect(
