@@ -78,6 +78,14 @@ export class PodWorkers {
     let sandbox = sandboxes.find((s) => s.state === 'ready');
     if (!sandbox) {
       // A pod whose sandbox is gone loses its containers with it, as with a real node's network.
+      if (sandboxes.length > 0) {
+        this.deps.recorder.event(
+          pod,
+          'Normal',
+          'SandboxChanged',
+          'Pod sandbox changed, it will be killed and re-created.',
+        );
+      }
       await this.stopAll(pod, containers, sandboxes, MIN_GRACE_SECONDS);
       sandbox = await runtime.runSandbox({
         podUid: uid,
