@@ -16,6 +16,7 @@ const USAGE = `Usage: kubedesk <command> [flags]
 
 Commands:
   serve    Run the embedded Kubernetes cluster headless, until interrupted
+  ui       Serve the dashboard in your browser, with the embedded cluster ('kubedesk ui --help')
 
 Run 'kubedesk <command> --help' for a command's flags.
 `;

@@ -18,6 +18,17 @@ const CLUSTER = 'layering: util ← store ← api ← apiserver ← client ← c
 const COMPONENTS = ['scheduler', 'controllers', 'kubelet', 'proxy', 'dns', 'ingress'];
 const UNDER_CLUSTER = COMPONENTS.map((c) => `embedded-cluster/${c}`);
 const WIRING = 'embedded-cluster wiring (cluster.ts, cli.ts)';
+const MAIN_ALLOW = [
+  'src-main/shared',
+  WIRING,
+  'embedded-cluster/client',
+  'embedded-cluster/api',
+  'embedded-cluster/util',
+];
+const MAIN_WHY =
+  'src-main never imports the renderer, and uses the cluster through cluster.ts, client, api and util';
+/** The folders of src-main that `kubedesk ui` runs under plain Node, without Electron. */
+const MAIN_NODE = ['src-main/gateway', 'src-main/cluster-host', 'src-main/app'];
 
 /** Why a top folder's code may not reach outside it; quoted instead of the zone's `why`. */
 const BOUNDARIES = {
@@ -87,18 +98,13 @@ export const ZONES = [
     allow: [],
     why: 'src-main/shared holds the typed contracts the renderer imports; it imports nothing else',
   },
-  {
-    name: 'src-main',
-    dir: 'src-main',
-    allow: [
-      'src-main/shared',
-      WIRING,
-      'embedded-cluster/client',
-      'embedded-cluster/api',
-      'embedded-cluster/util',
-    ],
-    why: 'src-main never imports the renderer, and uses the cluster through cluster.ts, client, api and util',
-  },
+  ...MAIN_NODE.map((name) => ({
+    name,
+    dir: name,
+    allow: [...MAIN_ALLOW, ...MAIN_NODE],
+    why: `${MAIN_WHY}; ${name} also runs under plain Node, so it never imports src-main's Electron code`,
+  })),
+  { name: 'src-main', dir: 'src-main', allow: [...MAIN_ALLOW, ...MAIN_NODE], why: MAIN_WHY },
   {
     name: 'src-renderer',
     dir: 'src-renderer',
@@ -125,7 +131,7 @@ export const MODULES = [
   {
     test: (s) => s === 'electron' || s.startsWith('electron/'),
     onlyIn: ['src-main'],
-    why: 'electron may be imported only under src-main/, outside src-main/shared',
+    why: 'electron may be imported only under src-main/, outside src-main/shared, gateway/, cluster-host/ and app/ (which run under plain Node too)',
   },
   {
     test: (s) => s.startsWith('node:') || NODE_BUILTINS.has(s.split('/')[0] ?? s),

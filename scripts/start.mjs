@@ -1,7 +1,9 @@
 // `npm start`: build main, preload and renderer with electron-vite, then open the desktop window.
-// Install scripts are off (.npmrc), so Electron's binary is fetched here, on first start.
-// Arguments after `npm start --` go to Electron.
-import { spawnSync } from 'node:child_process';
+// Install scripts are off (.npmrc), so Electron's binary is fetched here, on first start. Where it
+// is absent and cannot be fetched (no internet), say so in one line, with the command that
+// installs it, and serve browser mode instead: `kubedesk ui`, in the browser.
+// Arguments after `npm start --` go to Electron, or to `kubedesk ui` (e.g. `npm start -- --no-open`).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,6 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 const electronDir = path.join(root, 'node_modules', 'electron');
 const installer = path.relative(root, path.join(electronDir, 'install.js'));
+const args = process.argv.slice(2);
 
 /** Whether Electron's binary is on disk: the check `require('electron')` makes before downloading. */
 function electronInstalled() {
@@ -23,44 +26,47 @@ function electronInstalled() {
 await build({ configFile: path.join(root, 'electron.config.ts') });
 
 if (!electronInstalled()) {
-  console.log(`Electron's binary is missing; fetching it (node ${installer}) ...`);
-  const install = spawnSync(process.execPath, [installer], { cwd: root, encoding: 'utf8' });
+  const install = spawnSync(process.execPath, [installer], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   if (install.status !== 0 || !electronInstalled()) {
-    console.error(
-      explainFailedInstall(`${install.stderr ?? ''}${install.stdout ?? ''}`.trim(), install.status),
+    const output = `${install.stderr ?? ''}${install.stdout ?? ''}`.trim();
+    console.log(
+      `Electron's binary is not installed and could not be downloaded (${whyNot(output, install)}); ` +
+        `on a connected machine, install it with \`node ${installer}\`. Serving the dashboard in your browser instead.`,
     );
-    process.exit(1);
+    process.exit(await browserMode());
   }
 }
 
 // In Node, `electron` is the launcher package: its export is the binary's path, not Electron's API.
 // eslint-disable-next-line local/layering -- the one use of `electron` outside src-main
 const electron = require('electron');
-const run = spawnSync(electron, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawnSync(electron, [root, ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);
 
-/** What to tell the user when Electron's installer failed. */
-function explainFailedInstall(output, status) {
-  const offline = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(output);
-  const lines = [
-    '',
-    `The Electron binary could not be downloaded${offline ? ' (no connection to its download server)' : ''}:`,
-    `  ${output.split('\n')[0] || `the installer exited with ${status}`}`,
-    'The Electron binary is required for the desktop window. On a machine with internet, run:',
-    '',
-    `  node ${installer}`,
-    '',
-    'and then `npm start` again.',
-  ];
-  // electron 45 declares Node >= 22.12, yet its installer also runs on Node 20.19+ (require(esm)).
-  const { engines, version } = JSON.parse(readFileSync(path.join(electronDir, 'package.json'), 'utf8'));
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major < 22 || (major === 22 && minor < 12)) {
-    lines.push(
-      offline
-        ? `(electron ${version} asks for Node ${engines.node}; its installer runs on this Node ${process.versions.node} up to the download, so the version is not what failed.)`
-        : `(electron ${version} asks for Node ${engines.node} and this is Node ${process.versions.node}: if the error above comes from Node, use Node 22.12 or later.)`,
-    );
+/** Why the installer failed, in a few words. */
+function whyNot(output, install) {
+  if (
+    /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH/.test(output) ||
+    install.error?.code === 'ETIMEDOUT'
+  ) {
+    return 'no connection to its download server';
   }
-  return lines.join('\n');
+  const first = output
+    .split('\n')
+    .find((line) => line.trim() !== '')
+    ?.trim();
+  return first ? first.slice(0, 160) : `the installer exited with ${install.status}`;
+}
+
+/**
+ * `kubedesk ui` with this command's arguments, until it exits; resolves to its exit code. Ctrl-C
+ * reaches it from the terminal directly (same process group), so only SIGTERM is passed on.
+ */
+function browserMode() {
+  const ui = spawn(process.execPath, [path.join(root, 'bin', 'kubedesk.mjs'), 'ui', ...args], {
+    stdio: 'inherit',
+  });
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => ui.kill('SIGTERM'));
+  return new Promise((resolve) => ui.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }

@@ -15,6 +15,8 @@ const checks = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npm', ['run', '--silent', 'build']],
+  // Electron's security checklist, checked statically: no HIGH finding in src-main.
+  ['electronegativity', 'node', ['scripts/electronegativity.mjs']],
 ];
 let passed = 0;
 let failed = 0;
