@@ -12,9 +12,16 @@ const CACHE_LIMIT = 4096;
 
 /**
  * Records core/v1 Events about objects, as client-go's `record.EventRecorder`: the same event
- * (object, type, reason, message) again within ten minutes bumps the existing Event's `count` and
- * `lastTimestamp` instead of creating another. Recording never blocks or fails the caller: events
- * are best-effort, as in Kubernetes.
+ * (object and field path, type, reason, message) again within ten minutes bumps the existing
+ * Event's `count` and `lastTimestamp` instead of creating another. Recording never blocks or fails
+ * the caller: events are best-effort, as in Kubernetes.
+ *
+ * An event can be about a part of its object: `fieldPath` becomes `involvedObject.fieldPath`, as
+ * the kubelet's container events carry `spec.containers{app}` (k8s.io/kubernetes
+ * pkg/kubelet/container/ref.go `GenerateContainerRef`), shown by `kubectl get events -o wide`
+ * as SUBOBJECT. It is part of the key events are counted under, as in client-go's `getEventKey`
+ * (https://github.com/kubernetes/client-go/blob/master/tools/record/events_cache.go), so the same
+ * event from two containers of a pod stays two Events.
  */
 export class EventRecorder {
   private readonly events: ResourceClient<Event>;
@@ -37,7 +44,11 @@ export class EventRecorder {
     this.logger = options.logger ?? silentLogger;
   }
 
-  event(object: KubeObjectLike, type: EventType, reason: string, message: string): void {
+  /**
+   * Record an event about `object`, or about the part of it `fieldPath` names (e.g.
+   * `spec.containers{app}`); never throws, never waits.
+   */
+  event(object: KubeObjectLike, type: EventType, reason: string, message: string, fieldPath?: string): void {
     if (this.inFlight >= MAX_IN_FLIGHT) return; // a storm of events: drop, as the spam filter would
     const meta = object.metadata ?? {};
     const involved: ObjectReference = {
@@ -47,6 +58,7 @@ export class EventRecorder {
       ...(meta.namespace ? { namespace: meta.namespace } : {}),
       ...(meta.uid ? { uid: meta.uid } : {}),
       ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
+      ...(fieldPath ? { fieldPath } : {}),
     };
     this.inFlight++;
     const write = this.write(involved, type, reason, message)
@@ -64,7 +76,8 @@ export class EventRecorder {
   private write(involved: ObjectReference, type: EventType, reason: string, message: string): Promise<void> {
     const now = this.clock.now();
     const timestamp = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
-    const id = `${involved.uid ?? involved.name}\u0000${type}\u0000${reason}\u0000${message}`;
+    const subject = involved.uid ?? involved.name;
+    const id = [subject, involved.fieldPath ?? '', type, reason, message].join('\u0000');
     const similar = this.seen.get(id);
     if (similar && now - similar.at < SIMILAR_WINDOW_MS) {
       // Known (possibly still being created): count it on the existing Event, in order.

@@ -92,8 +92,8 @@ export class Kubelet implements Component {
     const events = recorderFor({ ...config, host: nodeName }, 'kubelet');
     // Objects from a list carry no kind; an event's involvedObject needs one.
     const recorder: Pick<EventRecorder, 'event'> = {
-      event: (object, type, reason, message) =>
-        events.event({ apiVersion: 'v1', kind: 'Pod', ...object }, type, reason, message),
+      event: (object, type, reason, message, fieldPath) =>
+        events.event({ apiVersion: 'v1', kind: 'Pod', ...object }, type, reason, message, fieldPath),
     };
     const enqueueKey = (key: string) => this.queue.add(key);
     this.probes = new ProbeManager({ clock, runtime: config.runtime, recorder, onChange: enqueueKey });
@@ -107,7 +107,7 @@ export class Kubelet implements Component {
       logger,
       recorder,
       pods: this.podClient,
-      volumes: new VolumeManager(config.dataDir, source),
+      volumes: new VolumeManager(config.dataDir, source, clock),
       configSource: source,
       probes: this.probes,
       backoff: new Backoff(clock),

@@ -336,6 +336,32 @@ describe.skipIf(skip)('a pod’s life on Docker', { timeout: 60_000 }, () => {
     expect(stubborn.seconds).toBeGreaterThanOrEqual(3);
   });
 
+  it('runs a sidecar beside the app container and stops it when the app is done', async () => {
+    await create('sidecar', {
+      restartPolicy: 'Never',
+      initContainers: [
+        {
+          name: 'web',
+          image: 'busybox',
+          restartPolicy: 'Always',
+          command: ['httpd', '-f', '-p', '8081', '-h', '/etc'],
+          startupProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1 },
+        },
+      ],
+      containers: [
+        {
+          name: 'main',
+          image: 'busybox',
+          command: ['sh', '-c', 'wget -qO- http://localhost:8081/hostname && echo main done'],
+        },
+      ],
+    });
+    const pod = await phase('sidecar', 'Succeeded');
+    expect(await logs('sidecar', 'main')).toBe('sidecar\nmain done\n');
+    expect(pod.status?.initContainerStatuses?.[0]).toMatchObject({ name: 'web', ready: false });
+    expect(pod.status?.initContainerStatuses?.[0]?.state?.terminated).toBeDefined();
+  });
+
   it('runs a Job’s pod to completion', async () => {
     expect(
       (await k('create', 'job', 'once', '--image=busybox', '--', 'sh', '-c', 'echo job done')).code,

@@ -92,6 +92,12 @@ describe('kubelet timing', () => {
       return list;
     });
     expectEvent(list, 'Unhealthy: Liveness probe failed: exit 1');
+    // Both name the container, so `kubectl get events -o wide` shows it as SUBOBJECT.
+    const probed = await cluster.client.resource(resources.events).list({
+      namespace: 'default',
+      fieldSelector: 'involvedObject.name=live,involvedObject.fieldPath=spec.containers{app}',
+    });
+    expect(probed.items.map((e) => e.reason)).toEqual(expect.arrayContaining(['Unhealthy', 'Killing']));
     probeResults.set('live', 0);
   });
 

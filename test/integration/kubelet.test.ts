@@ -9,6 +9,13 @@ import { events, expectEvent, pod, startKubelet, waitForPod } from './kubelet-ha
 let cluster: TestCluster;
 let node: Awaited<ReturnType<typeof startKubelet>>;
 const pods = () => cluster.client.resource(resources.pods);
+/** `<reason> <fieldPath>` of a pod's events: the SUBOBJECT column of `kubectl get events -o wide`. */
+const subobjects = async (podName: string) =>
+  (
+    await cluster.client
+      .resource(resources.events)
+      .list({ namespace: 'default', fieldSelector: `involvedObject.name=${podName}` })
+  ).items.map((e) => `${e.reason} ${e.involvedObject.fieldPath ?? ''}`.trim());
 
 beforeAll(async () => {
   cluster = await startTestCluster({
@@ -49,25 +56,40 @@ describe('kubelet on a container runtime', () => {
       expectEvent(list, 'Created: Created container: app');
       expectEvent(list, 'Started: Started container app');
     });
+    // Container events name the container (pkg/kubelet/container/ref.go), as the real kubelet's.
+    expect(await subobjects('web')).toEqual(
+      expect.arrayContaining([
+        'Pulled spec.containers{app}',
+        'Created spec.containers{app}',
+        'Started spec.containers{app}',
+      ]),
+    );
   });
 
   it('reports Pending / ContainerCreating while the image is pulled, then Running', async () => {
     let release!: () => void;
     node.runtime.pullGate = new Promise((resolve) => (release = resolve));
-    await pods().create(pod('creating', {}));
-    const p = await waitForPod(cluster, 'creating', (p) => {
-      expect(p.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
-    });
-    expect(p.status?.phase).toBe('Pending');
-    expect(p.status?.conditions?.find((c) => c.type === 'PodReadyToStartContainers')?.status).toBe('True');
-    expect(p.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
-      status: 'False',
-      reason: 'ContainersNotReady',
-      message: 'containers with unready status: [app]',
-    });
-    node.runtime.pullGate = undefined;
-    release();
-    await waitForPod(cluster, 'creating', (p) => expect(p.status?.phase).toBe('Running'));
+    try {
+      await pods().create(pod('creating', {}));
+      const p = await waitForPod(cluster, 'creating', (p) => {
+        expect(p.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
+      });
+      expect(p.status?.phase).toBe('Pending');
+      // Posted, as the kubelet's SyncPod does, from what ran before this sync: no sandbox yet.
+      expect(p.status?.conditions?.find((c) => c.type === 'PodReadyToStartContainers')?.status).toBe('False');
+      expect(p.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+        status: 'False',
+        reason: 'ContainersNotReady',
+        message: 'containers with unready status: [app]',
+      });
+    } finally {
+      node.runtime.pullGate = undefined;
+      release();
+    }
+    const running = await waitForPod(cluster, 'creating', (p) => expect(p.status?.phase).toBe('Running'));
+    expect(running.status?.conditions?.find((c) => c.type === 'PodReadyToStartContainers')?.status).toBe(
+      'True',
+    );
   });
 
   it('reports ContainerCreating while the image cannot be pulled, then ErrImagePull / ImagePullBackOff', async () => {
@@ -122,6 +144,7 @@ describe('kubelet on a container runtime', () => {
         'BackOff: Back-off restarting failed container app in pod crash_default(',
       ),
     );
+    expect(await subobjects('crash')).toContain('BackOff spec.containers{app}');
   });
 
   it('OnFailure restarts a container that failed', async () => {
@@ -173,6 +196,37 @@ describe('kubelet on a container runtime', () => {
     });
   });
 
+  it('runs a sidecar (restartPolicy Always init container) beside the app, then stops it last', async () => {
+    node.runtime.script = (c) => (c.name === 'setup' ? { exitCode: 0 } : {});
+    await pods().create(
+      pod('sidecar', {
+        restartPolicy: 'Never',
+        initContainers: [
+          { name: 'proxy', image: 'busybox:1.36', restartPolicy: 'Always' },
+          { name: 'setup', image: 'busybox:1.36' },
+        ],
+      }),
+    );
+    const running = await waitForPod(cluster, 'sidecar', (p) => expect(p.status?.phase).toBe('Running'));
+    const uid = running.metadata!.uid!;
+    // The next init container waits only for the sidecar to start, not to finish.
+    const order = node.runtime.calls.filter((c) => /^start (proxy|setup|app)$/.test(c));
+    expect(order.slice(-3)).toEqual(['start proxy', 'start setup', 'start app']);
+    expect(
+      running.status?.initContainerStatuses?.map((s) => [s.name, Object.keys(s.state ?? {})[0]]),
+    ).toEqual([
+      ['proxy', 'running'],
+      ['setup', 'terminated'],
+    ]);
+    expect(running.status?.conditions?.find((c) => c.type === 'Initialized')?.status).toBe('True');
+
+    // The app finishes: the sidecar is stopped, and its exit code does not fail the pod.
+    node.runtime.exit(node.runtime.latest('app', uid)!.id, 0);
+    const done = await waitForPod(cluster, 'sidecar', (p) => expect(p.status?.phase).toBe('Succeeded'));
+    expect(done.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode).toBe(143);
+    expect(node.runtime.calls.filter((c) => c.startsWith('stop proxy'))).toHaveLength(1);
+  });
+
   it('runs init containers one at a time, in order, before the app containers', async () => {
     node.runtime.script = (c) => (c.name.startsWith('init') ? { exitCode: 0 } : {});
     await pods().create(
@@ -194,6 +248,15 @@ describe('kubelet on a container runtime', () => {
     expect(
       node.runtime.latest('init-2', uid)!.finishedAt! <= node.runtime.latest('app', uid)!.startedAt!,
     ).toBe(true);
+    await vi.waitFor(async () =>
+      expect(await subobjects('inits')).toEqual(
+        expect.arrayContaining([
+          'Started spec.initContainers{init-1}',
+          'Started spec.initContainers{init-2}',
+          'Started spec.containers{app}',
+        ]),
+      ),
+    );
   });
 
   it('fails a restartPolicy Never pod whose init container fails; app containers never start', async () => {

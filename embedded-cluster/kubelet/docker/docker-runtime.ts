@@ -27,7 +27,14 @@ import {
 } from './docker-api.js';
 import { runtimeEvents } from './events.js';
 import { Images, LOCAL_PAUSE_IMAGE, UPSTREAM_PAUSE_IMAGE } from './images.js';
-import { DOCKER_LABELS, TYPE_CONTAINER, TYPE_SANDBOX, toContainerStatus, toSandboxStatus } from './labels.js';
+import {
+  DOCKER_LABELS,
+  TYPE_CONTAINER,
+  TYPE_SANDBOX,
+  hasNamespaceLabels,
+  toContainerStatus,
+  toSandboxStatus,
+} from './labels.js';
 import { ensureNetwork, removeNetwork } from './network.js';
 import { connectDirect, connectRelay } from './port-forward.js';
 import { sandboxCreateOptions } from './sandbox.js';
@@ -230,11 +237,15 @@ export class DockerRuntime implements ContainerRuntime {
 
   createContainer(sandbox: SandboxStatus, config: ContainerConfig): Promise<string> {
     return this.call(async () => {
-      // The sandbox's own labels say which namespaces to join (the caller's copy may be partial).
-      const sandboxInfo = await this.docker.getContainer(sandbox.id).inspect();
-      const labels = sandboxInfo.Config.Labels ?? {};
-      const full = { ...toSandboxStatus(sandboxInfo, sandbox.ip), ...sandbox, labels };
-      const options = containerCreateOptions(full, labels, config, this.nodeName);
+      // The sandbox's own labels say which namespaces to join: a status this runtime made carries
+      // them all; a partial copy is completed from Docker.
+      let full = sandbox;
+      if (!hasNamespaceLabels(sandbox.labels)) {
+        const sandboxInfo = await this.docker.getContainer(sandbox.id).inspect();
+        const labels = sandboxInfo.Config.Labels ?? {};
+        full = { ...toSandboxStatus(sandboxInfo, sandbox.ip), ...sandbox, labels };
+      }
+      const options = containerCreateOptions(full, full.labels, config, this.nodeName);
       try {
         return (await this.docker.createContainer(options)).id;
       } catch (error) {

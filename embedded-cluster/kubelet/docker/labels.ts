@@ -16,6 +16,18 @@ export const DOCKER_LABELS = {
   hostNetwork: 'dev.kubedesk.host-network',
 } as const;
 
+/**
+ * Whether a sandbox's labels say everything its containers need to join it (the namespaces to
+ * share and the pod's name), as every sandbox this runtime made does.
+ */
+export function hasNamespaceLabels(labels: Record<string, string>): boolean {
+  return (
+    labels[DOCKER_LABELS.pidMode] !== undefined &&
+    labels[DOCKER_LABELS.hostIPC] !== undefined &&
+    labels[DOCKER_LABELS.hostNetwork] !== undefined
+  );
+}
+
 export const TYPE_SANDBOX = 'podsandbox';
 export const TYPE_CONTAINER = 'container';
 

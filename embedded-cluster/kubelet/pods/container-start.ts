@@ -9,6 +9,7 @@ import {
 } from '../runtime/container-runtime.js';
 import { goDuration } from './backoff.js';
 import { invocation } from './container-spec.js';
+import { containerFieldPath } from './container-ref.js';
 import { containerEnv, EnvConfigError, type EnvContext } from './env.js';
 import { gracePeriodSeconds, runHook } from './lifecycle.js';
 import type { PodWorkerDeps } from './pod-worker.js';
@@ -57,11 +58,16 @@ export async function startContainer(deps: PodWorkerDeps, request: StartRequest)
   const uid = pod.metadata!.uid!;
   const image = container.image ?? '';
   const record = (type: 'Normal' | 'Warning', reason: string, message: string) =>
-    deps.recorder.event(pod, type, reason, message);
+    deps.recorder.event(pod, type, reason, message, containerFieldPath(pod, container.name));
   // As the kubelet's SyncPod, before anything else: a pull secret it cannot read is a warning, not a stop.
   const pullSecrets = await podPullSecrets(pod, deps.configSource);
   if (pullSecrets.missing.length > 0)
-    record('Warning', 'FailedToRetrieveImagePullSecret', missingPullSecretsMessage(pullSecrets.missing));
+    deps.recorder.event(
+      pod,
+      'Warning',
+      'FailedToRetrieveImagePullSecret',
+      missingPullSecretsMessage(pullSecrets.missing),
+    );
   const pullKey = `pull/${uid}/${container.name}`;
   const lastPullFailure = deps.pullFailures.get(pullKey);
   if (lastPullFailure !== undefined && deps.backoff.inBackoffSince(pullKey, lastPullFailure)) {

@@ -124,10 +124,19 @@ export function containerStatuses(
 }
 
 /**
+ * Whether an init container is a sidecar (`restartPolicy: Always`, KEP-753): it starts in the init
+ * sequence but keeps running beside the app containers, restarted whenever it exits.
+ */
+export function isSidecar(container: CoreV1.Container | undefined): boolean {
+  return container?.restartPolicy === 'Always';
+}
+
+/**
  * The pod's phase (kubelet_pods.go `getPhase`): Pending while init containers have not all
- * succeeded (Failed if one failed and the pod never restarts) or an app container waits for its
- * first start; Running while any runs (or will be restarted); Succeeded or Failed once all have
- * stopped for good.
+ * succeeded (Failed if one failed and the pod never restarts), a sidecar has not started, or an
+ * app container waits for its first start; Running while any runs (or will be restarted);
+ * Succeeded or Failed once all app containers have stopped for good. A sidecar counts as
+ * running while it runs; once stopped, its exit code is ignored.
  */
 export function podPhase(
   pod: CoreV1.Pod,
@@ -136,18 +145,34 @@ export function podPhase(
   terminal: boolean,
 ): string {
   const policy = pod.spec?.restartPolicy ?? 'Always';
+  const sidecars = new Set((pod.spec?.initContainers ?? []).filter(isSidecar).map((c) => c.name));
   let initPending = false;
+  let sidecarsPending = 0;
+  let running = 0;
+  let waiting = 0;
   for (const s of init) {
+    if (sidecars.has(s.name)) {
+      if (s.state?.running) {
+        running++;
+        if (!s.started) sidecarsPending++;
+      } else if (!s.state?.terminated && !s.lastState?.terminated) {
+        sidecarsPending++;
+        waiting++;
+      }
+      continue;
+    }
     const t = s.state?.terminated;
     if (t && t.exitCode === 0) continue;
     if (policy === 'Never' && (t || s.lastState?.terminated)) return 'Failed';
     initPending = true;
   }
   if (initPending && !terminal) return 'Pending';
-  let running = 0;
-  let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
+  const appStopped = app.filter((s) => s.state?.terminated || (!s.state?.running && s.lastState?.terminated));
+  // After a node reboot every container has exited: a sidecar waiting to start again then does
+  // not make the pod Pending (getPhase's workaround for the same case).
+  if (sidecarsPending > 0 && appStopped.length !== app.length && !terminal) return 'Pending';
   for (const s of app) {
     if (s.state?.running) running++;
     else if (s.state?.terminated) {
@@ -157,7 +182,10 @@ export function podPhase(
     else waiting++;
   }
   if (terminal) {
-    if (running === 0 && waiting === 0) return stopped === succeeded && stopped > 0 ? 'Succeeded' : 'Failed';
+    const appRunning = app.some(
+      (s) => s.state?.running || (!s.state?.terminated && !s.lastState?.terminated),
+    );
+    if (!appRunning) return stopped === succeeded && stopped > 0 ? 'Succeeded' : 'Failed';
     return 'Failed';
   }
   if (waiting > 0) return 'Pending';
@@ -215,8 +243,14 @@ export function podStatus(view: PodView): CoreV1.PodStatus {
       ...(message ? { message } : {}),
     };
   };
-  const incompleteInit = init.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
-  const unready = app.filter((s) => !s.ready).map((s) => s.name);
+  const sidecars = new Set((pod.spec?.initContainers ?? []).filter(isSidecar).map((c) => c.name));
+  // A sidecar is initialized once started; its readiness counts with the app containers'.
+  const incompleteInit = init
+    .filter((s) => (sidecars.has(s.name) ? !s.started : s.state?.terminated?.exitCode !== 0))
+    .map((s) => s.name);
+  const unready = [...init.filter((s) => sidecars.has(s.name)), ...app]
+    .filter((s) => !s.ready)
+    .map((s) => s.name);
   const readyReason = done ? 'PodCompleted' : unready.length ? 'ContainersNotReady' : undefined;
   const readyMessage =
     !done && unready.length ? `containers with unready status: [${unready.join(' ')}]` : undefined;

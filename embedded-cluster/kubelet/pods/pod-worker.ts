@@ -9,14 +9,14 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { ContainerRuntime, ContainerStatus, SandboxStatus } from '../runtime/container-runtime.js';
 import type { Backoff } from './backoff.js';
-import { podDns } from './dns.js';
-import { containerLabels, crashLoopMessage, startContainer } from './container-start.js';
+import { ContainerKeeper } from './container-keeper.js';
 import type { ConfigSource, EnvContext } from './env.js';
-import { gracePeriodSeconds, MIN_GRACE_SECONDS, runHook } from './lifecycle.js';
-import { attemptsOf, podStatus, sameStatus, type Waiting } from './pod-status.js';
+import { gracePeriodSeconds, MIN_GRACE_SECONDS } from './lifecycle.js';
+import { isSidecar, podStatus, sameStatus, type Waiting } from './pod-status.js';
 import type { ProbeManager } from './probes.js';
+import { sandboxConfig } from './sandbox-config.js';
 import { TerminationMessages } from './termination-message.js';
-import { MountError, type PreparedVolume, type VolumeManager } from './volumes.js';
+import { MountError, volumesUsePodIP, type PreparedVolume, type VolumeManager } from './volumes.js';
 
 /** What the pod workers are built from (the Kubelet hands them its parts). */
 export interface PodWorkerDeps {
@@ -43,20 +43,19 @@ export interface PodWorkerDeps {
 /**
  * The kubelet's per-pod sync (kubelet.go `SyncPod` + kuberuntime_manager.go `SyncPod`), level
  * triggered and safe to re-run: from what the runtime says is there it decides what to do next —
- * make the sandbox and the volumes, run init containers one at a time in order, start app
- * containers, restart exited ones as the restart policy says (the first restart at once, then
- * with CrashLoopBackOff), kill containers whose liveness or startup probe failed — then writes
- * the pod's status when it changed. A pod being deleted is torn down by {@link terminate}.
+ * make the sandbox and the volumes, hand the containers to the {@link ContainerKeeper} (init
+ * containers, sidecars, app containers, restarts, probe kills) — then writes the pod's status
+ * when it changed. A pod being deleted is torn down by {@link terminate}.
  */
 export class PodWorkers {
   /** Why containers wait, by pod uid then container name. */
   private readonly waiting = new Map<string, Map<string, Waiting>>();
-  /** Containers being killed, so a sync does not kill one twice. */
-  private readonly killing = new Set<string>();
   private readonly messages: TerminationMessages;
+  private readonly keeper: ContainerKeeper;
 
   constructor(private readonly deps: PodWorkerDeps) {
     this.messages = new TerminationMessages(deps.runtime, deps.volumes);
+    this.keeper = new ContainerKeeper(deps);
   }
 
   /** Sync `pod` (from the informer cache; never mutated). */
@@ -75,8 +74,14 @@ export class PodWorkers {
     }
     const waiting = this.waitingOf(uid);
     const requeue: number[] = [];
+    let current: CoreV1.Pod;
+    let volumes: Map<string, PreparedVolume> | undefined;
     let sandbox = sandboxes.find((s) => s.state === 'ready');
-    if (!sandbox) {
+    if (sandbox) {
+      volumes = await this.setUpVolumes(pod, this.envContext(sandbox), waiting, requeue);
+      // As the kubelet's SyncPod, the status of what is there is posted before acting on it.
+      current = await this.writeStatus(pod, sandbox, containers, false);
+    } else {
       // A pod whose sandbox is gone loses its containers with it, as with a real node's network.
       if (sandboxes.length > 0) {
         this.deps.recorder.event(
@@ -87,62 +92,35 @@ export class PodWorkers {
         );
       }
       await this.stopAll(pod, containers, sandboxes, MIN_GRACE_SECONDS);
-      sandbox = await runtime.runSandbox({
-        podUid: uid,
-        namespace: pod.metadata!.namespace!,
-        name: pod.metadata!.name!,
-        hostname: pod.spec?.hostname ?? pod.metadata!.name!,
-        hostNetwork: pod.spec?.hostNetwork ?? false,
-        hostPID: pod.spec?.hostPID ?? false,
-        hostIPC: pod.spec?.hostIPC ?? false,
-        shareProcessNamespace: pod.spec?.shareProcessNamespace ?? false,
-        ...podDns(pod, this.deps.clusterDNS),
-        portMappings: (pod.spec?.containers ?? []).flatMap((c) =>
-          (c.ports ?? [])
-            .filter((p) => p.hostPort)
-            .map((p) => ({
-              containerPort: p.containerPort,
-              hostPort: p.hostPort!,
-              protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP',
-              ...(p.hostIP ? { hostIP: p.hostIP } : {}),
-            })),
-        ),
-        labels: containerLabels(this.deps.nodeName, pod, undefined),
-        annotations: pod.metadata?.annotations ?? {},
-      });
-      ({ containers } = await this.inventory(uid));
+      if (containers.length > 0) containers = await this.containersOf(uid);
+      // Starting the sandbox is most of a new pod's startup, so what does not need it runs
+      // meanwhile, as in the kubelet, where both come before RunPodSandbox: the pod's status
+      // (ContainerCreating while its images are pulled) and its volumes — unless one shows the
+      // pod's IP, known only once the sandbox runs.
+      const made = runtime.runSandbox(sandboxConfig(this.deps.nodeName, pod, this.deps.clusterDNS));
+      const posted = this.writeStatus(pod, undefined, containers, false);
+      const early = volumesUsePodIP(pod)
+        ? undefined
+        : this.setUpVolumes(pod, this.envContext(undefined), waiting, requeue);
+      // Nothing is left running when one fails (a rejected one then rethrows below).
+      await Promise.allSettled([made, posted, early]);
+      sandbox = await made;
+      current = await posted;
+      volumes = early
+        ? await early
+        : await this.setUpVolumes(pod, this.envContext(sandbox), waiting, requeue);
     }
-    const envContext: EnvContext = {
-      hostIP: this.deps.hostIP(),
-      ...(sandbox.ip ? { podIP: sandbox.ip, podIPs: [sandbox.ip] } : {}),
-      ...(this.deps.nodeAllocatable ? { nodeAllocatable: this.deps.nodeAllocatable } : {}),
-    };
-    let volumes: Map<string, PreparedVolume> | undefined;
-    try {
-      volumes = await this.deps.volumes.setUp(pod, envContext);
-    } catch (error) {
-      if (!(error instanceof MountError)) throw error;
-      if (waiting.get('..mount')?.message !== error.message) {
-        this.deps.recorder.event(pod, 'Warning', 'FailedMount', error.message);
-        waiting.set('..mount', { reason: 'FailedMount', message: error.message });
-      }
-      requeue.push(10_000);
-    }
-    // As the kubelet's SyncPod, the status of what is there is posted before acting on it: a
-    // new pod shows ContainerCreating while its images are pulled.
-    let current = await this.writeStatus(pod, sandbox, containers, false);
     if (volumes) {
-      waiting.delete('..mount');
-      const acted = await this.runContainers(
+      const acted = await this.keeper.run(
         current,
         sandbox,
         containers,
         volumes,
-        envContext,
+        this.envContext(sandbox),
         waiting,
         requeue,
       );
-      if (acted) ({ containers } = await this.inventory(uid));
+      if (acted) containers = await this.containersOf(uid);
     }
     current = await this.writeStatus(current, sandbox, containers, false);
     const due = requeue.filter((ms) => ms > 0);
@@ -150,155 +128,34 @@ export class PodWorkers {
     if (requeue.length) return { requeueAfterMs: 1 };
   }
 
-  /** Start, restart or kill containers; resolves to whether anything was done. */
-  private async runContainers(
+  /** What env vars and downward API files see of the node and (once its sandbox runs) the pod. */
+  private envContext(sandbox: SandboxStatus | undefined): EnvContext {
+    return {
+      hostIP: this.deps.hostIP(),
+      ...(sandbox?.ip ? { podIP: sandbox.ip, podIPs: [sandbox.ip] } : {}),
+      ...(this.deps.nodeAllocatable ? { nodeAllocatable: this.deps.nodeAllocatable } : {}),
+    };
+  }
+
+  /** The pod's volumes, or undefined when one cannot be set up (FailedMount; retried in 10 s). */
+  private async setUpVolumes(
     pod: CoreV1.Pod,
-    sandbox: SandboxStatus,
-    containers: ContainerStatus[],
-    volumes: Map<string, PreparedVolume>,
     envContext: EnvContext,
     waiting: Map<string, Waiting>,
     requeue: number[],
-  ): Promise<boolean> {
-    const uid = pod.metadata!.uid!;
-    const policy = pod.spec?.restartPolicy ?? 'Always';
-    const start = (container: CoreV1.Container, attempt: number) =>
-      startContainer(this.deps, {
-        pod,
-        container,
-        sandbox,
-        volumes,
-        envContext,
-        attempt,
-        setWaiting: (w) => (w ? waiting.set(container.name, w) : waiting.delete(container.name)),
-        requeue: (ms) => requeue.push(ms),
-      }).then(() => this.pruneAttempts(containers, container.name, attempt));
-    // Init containers one at a time, in order; each must succeed before the next starts.
-    for (const container of pod.spec?.initContainers ?? []) {
-      const [latest] = attemptsOf(containers, container.name);
-      if (!latest) return start(container, 0).then(() => true);
-      if (latest.state === 'running' || latest.state === 'created') return false;
-      if (latest.exitCode === 0) continue;
-      if (policy === 'Never') return false;
-      return this.restart(pod, container, latest, waiting, requeue, start);
-    }
-    let acted = false;
-    for (const container of pod.spec?.containers ?? []) {
-      const [latest] = attemptsOf(containers, container.name);
-      if (!latest) {
-        await start(container, 0);
-        acted = true;
-        continue;
-      }
-      if (latest.state === 'created') {
-        // Made but never started (the kubelet stopped in between): make it again.
-        await this.deps.runtime.removeContainer(latest.id);
-        await start(container, latest.attempt);
-        acted = true;
-        continue;
-      }
-      if (latest.state === 'running') {
-        this.deps.probes.ensure(pod, container, latest.id, sandbox.ip);
-        const probes = this.deps.probes;
-        const failed = (['liveness', 'startup'] as const).find(
-          (kind) =>
-            probes.runsFor(uid, container.name, kind, latest.id) &&
-            probes.result(uid, container.name, kind) === false,
-        );
-        if (failed && !this.killing.has(latest.id)) {
-          const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
-          await this.kill(
-            pod,
-            container,
-            latest,
-            grace,
-            `Container ${container.name} failed ${failed} probe, will be restarted`,
-          );
-          acted = true;
-        }
-        continue;
-      }
-      this.deps.probes.stop(uid, container.name);
-      const exitCode = latest.exitCode ?? 0;
-      if (policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) continue;
-      acted = (await this.restart(pod, container, latest, waiting, requeue, start)) || acted;
-    }
-    return acted;
-  }
-
-  /**
-   * Restart an exited container, unless it is still backing off from its last exit
-   * (kuberuntime_manager.go `doBackOff`): then it waits in CrashLoopBackOff.
-   */
-  private async restart(
-    pod: CoreV1.Pod,
-    container: CoreV1.Container,
-    latest: ContainerStatus,
-    waiting: Map<string, Waiting>,
-    requeue: number[],
-    start: (container: CoreV1.Container, attempt: number) => Promise<void>,
-  ): Promise<boolean> {
-    const { backoff, clock } = this.deps;
-    const key = `${pod.metadata!.uid}/${container.name}`;
-    const finished = latest.finishedAt ?? clock.now();
-    if (backoff.inBackoffSince(key, finished)) {
-      const delay = backoff.get(key);
-      const message = crashLoopMessage(pod, container.name, delay);
-      if (waiting.get(container.name)?.message !== message) {
-        const m = pod.metadata!;
-        this.deps.recorder.event(
-          pod,
-          'Warning',
-          'BackOff',
-          `Back-off restarting failed container ${container.name} in pod ${m.name}_${m.namespace}(${m.uid})`,
-        );
-      }
-      waiting.set(container.name, { reason: 'CrashLoopBackOff', message });
-      requeue.push(finished + delay - clock.now());
-      return false;
-    }
-    backoff.next(key);
-    waiting.delete(container.name);
-    await start(container, latest.attempt + 1);
-    return true;
-  }
-
-  /** Keep only the newest dead attempt of a container (for `kubectl logs --previous`), as the kubelet's GC. */
-  private async pruneAttempts(containers: ContainerStatus[], name: string, attempt: number): Promise<void> {
-    for (const c of containers) {
-      if (c.name === name && c.attempt < attempt - 1 && c.state !== 'running') {
-        await this.deps.runtime.removeContainer(c.id).catch(() => {});
-      }
-    }
-  }
-
-  /** Stop a container: its preStop hook first, then the runtime's stop with what is left of the grace. */
-  async kill(
-    pod: CoreV1.Pod,
-    container: CoreV1.Container | undefined,
-    status: ContainerStatus,
-    graceSeconds: number,
-    message: string,
-  ): Promise<void> {
-    if (this.killing.has(status.id)) return;
-    this.killing.add(status.id);
+  ): Promise<Map<string, PreparedVolume> | undefined> {
     try {
-      const { clock, runtime } = this.deps;
-      const began = clock.now();
-      this.deps.recorder.event(pod, 'Normal', 'Killing', message);
-      const preStop = container?.lifecycle?.preStop;
-      if (preStop && graceSeconds > 0) {
-        const failure = await runHook(
-          preStop,
-          { runtime, containerId: status.id, container: container!, podIP: undefined, clock },
-          graceSeconds * 1000,
-        );
-        if (failure) this.deps.recorder.event(pod, 'Warning', 'FailedPreStopHook', failure.message);
+      const volumes = await this.deps.volumes.setUp(pod, envContext);
+      waiting.delete('..mount');
+      return volumes;
+    } catch (error) {
+      if (!(error instanceof MountError)) throw error;
+      if (waiting.get('..mount')?.message !== error.message) {
+        this.deps.recorder.event(pod, 'Warning', 'FailedMount', error.message);
+        waiting.set('..mount', { reason: 'FailedMount', message: error.message });
       }
-      const left = Math.max(MIN_GRACE_SECONDS, Math.ceil(graceSeconds - (clock.now() - began) / 1000));
-      await runtime.stopContainer(status.id, left);
-    } finally {
-      this.killing.delete(status.id);
+      requeue.push(10_000);
+      return undefined;
     }
   }
 
@@ -313,19 +170,23 @@ export class PodWorkers {
     this.deps.probes.stop(uid);
     let { containers, sandboxes } = await this.inventory(uid);
     const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-    await Promise.all(
-      containers
-        .filter((c) => c.state === 'running')
-        .map((c) =>
-          this.kill(
-            pod,
-            specs.find((s) => s.name === c.name),
-            c,
-            grace,
-            `Stopping container ${c.name}`,
-          ),
-        ),
-    );
+    const running = containers.filter((c) => c.state === 'running');
+    const sidecars = (pod.spec?.initContainers ?? []).filter(isSidecar).map((c) => c.name);
+    const stop = (c: ContainerStatus) =>
+      this.keeper.kill(
+        pod,
+        specs.find((s) => s.name === c.name),
+        c,
+        grace,
+        `Stopping container ${c.name}`,
+      );
+    // The app containers first, then the sidecars, the last started first (KEP-753), so a
+    // sidecar (a proxy, a log shipper) outlives what it serves.
+    await Promise.all(running.filter((c) => !sidecars.includes(c.name)).map(stop));
+    for (const name of [...sidecars].reverse()) {
+      const sidecar = running.find((c) => c.name === name);
+      if (sidecar) await stop(sidecar);
+    }
     for (const s of sandboxes) await this.deps.runtime.stopSandbox(s.id);
     ({ containers, sandboxes } = await this.inventory(uid));
     try {
@@ -370,7 +231,7 @@ export class PodWorkers {
     this.deps.probes.stop(pod.metadata!.uid!);
     for (const c of containers) {
       if (c.state === 'running')
-        await this.kill(pod, undefined, c, graceSeconds, `Stopping container ${c.name}`);
+        await this.keeper.kill(pod, undefined, c, graceSeconds, `Stopping container ${c.name}`);
     }
     for (const s of sandboxes) if (s.state === 'ready') await this.deps.runtime.stopSandbox(s.id);
   }
@@ -379,13 +240,18 @@ export class PodWorkers {
     uid: string,
   ): Promise<{ containers: ContainerStatus[]; sandboxes: SandboxStatus[] }> {
     const [containers, sandboxes] = await Promise.all([
-      this.deps.runtime.listContainers({ podUid: uid }),
+      this.containersOf(uid),
       this.deps.runtime.listSandboxes({ podUid: uid }),
     ]);
     return {
-      containers: containers.filter((c) => c.podUid === uid),
+      containers,
       sandboxes: sandboxes.filter((s) => s.podUid === uid).sort((a, b) => b.createdAt - a.createdAt),
     };
+  }
+
+  /** The pod's containers only, when its sandboxes are known already. */
+  private async containersOf(uid: string): Promise<ContainerStatus[]> {
+    return (await this.deps.runtime.listContainers({ podUid: uid })).filter((c) => c.podUid === uid);
   }
 
   private waitingOf(uid: string): Map<string, Waiting> {

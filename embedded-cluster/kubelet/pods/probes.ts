@@ -2,6 +2,7 @@ import type { CoreV1, EventRecorder } from '../../client/index.js';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { runAction, type ActionResult } from './actions.js';
+import { containerFieldPath } from './container-ref.js';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
@@ -169,6 +170,7 @@ export class ProbeManager {
         'Warning',
         'Unhealthy',
         `${TITLE[kind]} probe failed: ${outcome.output.trim()}`,
+        containerFieldPath(pod, container.name),
       );
       if (worker.failures >= (probe.failureThreshold ?? 3)) worker.result = false;
     }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { CoreV1 } from '../../client/index.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import type { Mount } from '../runtime/container-runtime.js';
 import { writeAtomically, type Payload } from './atomic-writer.js';
 import { decodeSecret, fieldValue, resourceValue, type ConfigSource, type EnvContext } from './env.js';
@@ -38,6 +39,29 @@ export interface PreparedVolume {
   memory?: boolean;
 }
 
+/**
+ * Whether a downward API file of the pod's volumes shows its IP (`status.podIP`, `status.podIPs`),
+ * known only once its sandbox runs; the other volumes can be set up before, as the kubelet does.
+ */
+export function volumesUsePodIP(pod: CoreV1.Pod): boolean {
+  const shows = (items: CoreV1.DownwardAPIVolumeFile[] | undefined) =>
+    (items ?? []).some((i) => i.fieldRef?.fieldPath.startsWith('status.podIP') ?? false);
+  return (pod.spec?.volumes ?? []).some(
+    (v) =>
+      shows(v.downwardAPI?.items) || (v.projected?.sources ?? []).some((s) => shows(s.downwardAPI?.items)),
+  );
+}
+
+/** A token of a pod's projected volume, kept until it is due for rotation. */
+interface KeptToken {
+  token: string;
+  /** When it was asked for (the clock's ms), so its age says when to rotate it. */
+  requestedAt: number;
+}
+
+/** The most a token is kept, whatever its lifetime (token_manager.go `maxTTL`). */
+const TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
 /** A tmpfs every process on a Linux host shares. */
 const SHARED_MEMORY = '/dev/shm';
 /**
@@ -47,9 +71,13 @@ const SHARED_MEMORY = '/dev/shm';
  * persistentVolumeClaim as the bound PersistentVolume's hostPath.
  */
 export class VolumeManager {
+  /** Service account tokens by pod uid, then by what was asked (sa, audience, lifetime). */
+  private readonly tokens = new Map<string, Map<string, KeptToken>>();
+
   constructor(
     private readonly dataDir: string,
     private readonly source: VolumeSource,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Make every volume of `pod` ready; resolves to them by name. Throws {@link MountError}. */
@@ -62,6 +90,7 @@ export class VolumeManager {
 
   /** Remove the pod's directory (its emptyDirs and API-backed volumes; never hostPaths). */
   async tearDown(uid: string): Promise<void> {
+    this.tokens.delete(uid);
     await rm(join(this.dataDir, 'pods', uid), { recursive: true, force: true });
     await rm(join(SHARED_MEMORY, 'kubedesk', uid), { recursive: true, force: true });
   }
@@ -197,17 +226,49 @@ export class VolumeManager {
         files.push(...downwardFiles(pod, { ...source.downwardAPI, defaultMode: mode }, context));
       if (source.serviceAccountToken) {
         const t = source.serviceAccountToken;
-        const token = await this.source.serviceAccountToken(
-          namespace,
-          pod.spec?.serviceAccountName ?? 'default',
-          t.audience,
-          t.expirationSeconds ?? 3600,
-          pod,
-        );
+        const token = await this.serviceAccountToken(pod, t.audience, t.expirationSeconds ?? 3600);
         files.push({ path: t.path, data: Buffer.from(token), mode });
       }
     }
     return files;
+  }
+
+  /**
+   * A service account token for `pod`, requested again only when the one kept is due for
+   * rotation, as the kubelet's token manager (pkg/kubelet/token/token_manager.go
+   * `requiresRefresh`): older than 80 % of its lifetime or than 24 hours. When asking again fails,
+   * a kept token that has not expired is used meanwhile.
+   */
+  private async serviceAccountToken(
+    pod: CoreV1.Pod,
+    audience: string | undefined,
+    expirationSeconds: number,
+  ): Promise<string> {
+    const uid = pod.metadata!.uid!;
+    const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
+    const key = JSON.stringify([serviceAccount, audience ?? '', expirationSeconds]);
+    let kept = this.tokens.get(uid);
+    const cached = kept?.get(key);
+    const now = this.clock.now();
+    const age = cached ? now - cached.requestedAt : Infinity;
+    const lifetimeMs = expirationSeconds * 1000;
+    if (cached && age < Math.min(0.8 * lifetimeMs, TOKEN_MAX_AGE_MS)) return cached.token;
+    let token: string;
+    try {
+      token = await this.source.serviceAccountToken(
+        pod.metadata?.namespace ?? 'default',
+        serviceAccount,
+        audience,
+        expirationSeconds,
+        pod,
+      );
+    } catch (error) {
+      if (cached && age < lifetimeMs) return cached.token;
+      throw error;
+    }
+    if (!kept) this.tokens.set(uid, (kept = new Map()));
+    kept.set(key, { token, requestedAt: now });
+    return token;
   }
 }
 

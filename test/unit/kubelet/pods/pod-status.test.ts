@@ -49,6 +49,35 @@ describe('pod phase (kubelet getPhase)', () => {
   });
 });
 
+describe('pod phase with sidecars (init containers with restartPolicy Always)', () => {
+  const withSidecar = (restartPolicy: string): CoreV1.Pod => ({
+    spec: {
+      restartPolicy,
+      initContainers: [{ name: 'a', restartPolicy: 'Always' }],
+      containers: [{ name: 'main' }],
+    },
+  });
+  const main = (status: CoreV1.ContainerStatus) => ({ ...status, name: 'main' });
+  const started = { ...running, started: true };
+  const notStarted = { ...running, started: false };
+
+  it('is Pending until the sidecar has started, then follows the app containers', () => {
+    expect(podPhase(withSidecar('Always'), [creating], [main(creating)], false)).toBe('Pending');
+    expect(podPhase(withSidecar('Always'), [notStarted], [main(creating)], false)).toBe('Pending');
+    expect(podPhase(withSidecar('Always'), [started], [main(running)], false)).toBe('Running');
+  });
+
+  it('stays Running while a sidecar runs beside finished app containers, then ignores its exit code', () => {
+    expect(podPhase(withSidecar('Never'), [started], [main(exited(0))], false)).toBe('Running');
+    expect(podPhase(withSidecar('Never'), [exited(143)], [main(exited(0))], false)).toBe('Succeeded');
+    expect(podPhase(withSidecar('Never'), [exited(0)], [main(exited(2))], false)).toBe('Failed');
+  });
+
+  it('never fails a pod for a crashing sidecar, even under Never', () => {
+    expect(podPhase(withSidecar('Never'), [backingOff], [main(running)], false)).toBe('Running');
+  });
+});
+
 describe('QoS class', () => {
   const withResources = (resources: CoreV1.ResourceRequirements): CoreV1.Pod => ({
     spec: { containers: [{ name: 'a', resources }] },

@@ -1,0 +1,41 @@
+import type { CoreV1 } from '../../client/index.js';
+import type { SandboxConfig } from '../runtime/container-runtime.js';
+import { containerLabels } from './container-start.js';
+import { podDns } from './dns.js';
+
+/**
+ * What the runtime is asked for when a pod needs a sandbox (kuberuntime_sandbox.go
+ * `generatePodSandboxConfig`): the pod's identity and hostname, its host namespaces, its DNS
+ * settings and the host ports its containers publish.
+ */
+export function sandboxConfig(
+  nodeName: string,
+  pod: CoreV1.Pod,
+  clusterDNS: string | undefined,
+): SandboxConfig {
+  const meta = pod.metadata!;
+  const spec = pod.spec;
+  return {
+    podUid: meta.uid!,
+    namespace: meta.namespace!,
+    name: meta.name!,
+    hostname: spec?.hostname ?? meta.name!,
+    hostNetwork: spec?.hostNetwork ?? false,
+    hostPID: spec?.hostPID ?? false,
+    hostIPC: spec?.hostIPC ?? false,
+    shareProcessNamespace: spec?.shareProcessNamespace ?? false,
+    ...podDns(pod, clusterDNS),
+    portMappings: (spec?.containers ?? []).flatMap((c) =>
+      (c.ports ?? [])
+        .filter((p) => p.hostPort)
+        .map((p) => ({
+          containerPort: p.containerPort,
+          hostPort: p.hostPort!,
+          protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP',
+          ...(p.hostIP ? { hostIP: p.hostIP } : {}),
+        })),
+    ),
+    labels: containerLabels(nodeName, pod, undefined),
+    annotations: meta.annotations ?? {},
+  };
+}
