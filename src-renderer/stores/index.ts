@@ -1,0 +1,12 @@
+/** The renderer's Pinia stores for clusters, namespaces and live resource lists. See ../kube/README.md. */
+export { EMBEDDED_ID, useClustersStore, type ClustersConnectOptions } from './clusters.js';
+export { InformerRegistry, specKey, type InformerSpec, type Lease } from './informer-registry.js';
+export { useNamespacesStore } from './namespaces.js';
+export type { ResourceListState, ResourceListView } from './resource-list.js';
+export {
+  useResourcesStore,
+  type ClusterConnection,
+  type InformerDefaults,
+  type ResourceListHandle,
+  type ResourceQuery,
+} from './resources.js';
