@@ -45,7 +45,9 @@ if (ui) {
   const { main } = await import(bundle.href);
   await main(process.argv.slice(3), {
     cliPath: fileURLToPath(import.meta.url),
-    staticDir: fileURLToPath(new URL('../out/renderer/', import.meta.url)),
+    // KUBEDESK_RENDERER_DIR: a dashboard built elsewhere (scripts/build-renderer.mjs), for development.
+    staticDir:
+      process.env.KUBEDESK_RENDERER_DIR || fileURLToPath(new URL('../out/renderer/', import.meta.url)),
   });
 } else {
   await import(bundle.href); // runs the CLI
