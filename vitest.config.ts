@@ -1,6 +1,9 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Component tests import .vue files.
+  plugins: [vue()],
   test: {
     include: ['test/**/*.test.ts'],
     // Suites start real processes (etcd, children to SIGKILL): keep them in

@@ -28,7 +28,7 @@ const MAIN_ALLOW = [
 const MAIN_WHY =
   'src-main never imports the renderer, and uses the cluster through cluster.ts, client, api and util';
 /** The folders of src-main that `kubedesk ui` runs under plain Node, without Electron. */
-const MAIN_NODE = ['src-main/gateway', 'src-main/cluster-host', 'src-main/app'];
+const MAIN_NODE = ['src-main/gateway', 'src-main/cluster-host', 'src-main/app', 'src-main/port-forward'];
 
 /** Why a top folder's code may not reach outside it; quoted instead of the zone's `why`. */
 const BOUNDARIES = {
@@ -131,7 +131,7 @@ export const MODULES = [
   {
     test: (s) => s === 'electron' || s.startsWith('electron/'),
     onlyIn: ['src-main'],
-    why: 'electron may be imported only under src-main/, outside src-main/shared, gateway/, cluster-host/ and app/ (which run under plain Node too)',
+    why: 'electron may be imported only under src-main/, outside src-main/shared, gateway/, cluster-host/, app/ and port-forward/ (which run under plain Node too)',
   },
   {
     test: (s) => s.startsWith('node:') || NODE_BUILTINS.has(s.split('/')[0] ?? s),

@@ -20,11 +20,13 @@ import { denyPermissions, guardNavigation, originOf } from './electron/web-guard
 import { createMainWindow } from './electron/window.js';
 import { kubeconfigDirectory } from './gateway/cluster-directory.js';
 import { startGateway } from './gateway/gateway.js';
+import { PortForwards } from './port-forward/index.js';
 import type { KubedeskBridge } from './shared/bridge.js';
 
 /** What runs once the app is ready, and what quitting must stop. */
 interface Running {
   supervisor: ClusterSupervisor;
+  portForwards: PortForwards;
   gateway: Awaited<ReturnType<typeof startGateway>>;
   origin: string;
 }
@@ -55,6 +57,7 @@ async function start(): Promise<Running> {
   });
   const directory = kubeconfigDirectory({ embedded: () => supervisor.endpoint() });
   let gatewayUrl = '';
+  const portForwards = new PortForwards({ directory });
   const bridge: KubedeskBridge = {
     ...createAppService({
       mode: 'electron',
@@ -63,6 +66,7 @@ async function start(): Promise<Running> {
       directory,
       embedded: supervisor,
       settings: new SettingsStore(join(dataDir, 'settings.json')),
+      portForwards,
       onError: (error) => console.error('kubedesk:', error),
     }),
     ...fileDialogs(dialog, () => window),
@@ -78,7 +82,7 @@ async function start(): Promise<Running> {
   const origin = originOf(gateway.url)!;
   serveBridge(ipcMain, bridge, () => origin);
   await supervisor.start();
-  return { supervisor, gateway, origin };
+  return { supervisor, portForwards, gateway, origin };
 }
 
 function createWindow(launchUrl: string): BrowserWindow {
@@ -96,6 +100,7 @@ let stopping: Promise<void> | undefined;
 function stop(): Promise<void> {
   stopping ??= (async () => {
     if (!running) return;
+    await running.portForwards.stopAll();
     await running.gateway
       .close()
       .catch((error: unknown) => console.error('kubedesk: closing the gateway:', error));

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { appVersion } from './app/app-version.js';
 import { createAppService } from './app/app-service.js';
 import { SettingsStore } from './app/settings-store.js';
+import { PortForwards } from './port-forward/index.js';
 import { defaultDataDir, type Platform } from './cluster-host/data-dir.js';
 import { nodeSpawnStrategy } from './cluster-host/node-spawn.js';
 import { ClusterSupervisor } from './cluster-host/supervisor.js';
@@ -182,6 +183,7 @@ async function serveUi(options: UiOptions, io: UiIo): Promise<number> {
   }
 
   let gatewayUrl = '';
+  const portForwards = new PortForwards({ directory });
   const bridge = createAppService({
     mode: 'browser',
     version: appVersion(),
@@ -189,6 +191,7 @@ async function serveUi(options: UiOptions, io: UiIo): Promise<number> {
     directory,
     embedded: supervisor,
     settings,
+    portForwards,
     onError: (error) => io.stderr(`kubedesk ui: ${(error as Error).message}\n`),
   });
   if (!existsSync(join(io.staticDir, 'index.html'))) {
@@ -216,6 +219,7 @@ async function serveUi(options: UiOptions, io: UiIo): Promise<number> {
   if (options.open) io.openBrowser(gateway.launchUrl);
 
   await signal;
+  await portForwards.stopAll();
   await gateway.close().catch((error: unknown) => io.stderr(`kubedesk ui: ${(error as Error).message}\n`));
   await supervisor.stop();
   return 0;

@@ -24,6 +24,9 @@ const METHODS = {
   updateSettings: true,
   openFile: true,
   saveFile: true,
+  startPortForward: true,
+  listPortForwards: true,
+  stopPortForward: true,
 } satisfies SharedBridgeModule['bridgeMethods'];
 
 export interface HttpBridgeOptions {

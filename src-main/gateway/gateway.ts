@@ -9,6 +9,8 @@ import { parseClusterPath } from './cluster-path.js';
 import { ClusterProxy } from './proxy.js';
 import { StaticFiles } from './static-files.js';
 import { rawStatusResponse, sendStatus } from './status.js';
+import { UpstreamAgents } from './upstream.js';
+import { WatchMux } from './watch-mux.js';
 import { WebSocketProxy } from './websocket-proxy.js';
 
 export interface GatewayOptions {
@@ -36,19 +38,24 @@ export interface RunningGateway {
 
 /** Answers `ok` without authentication, for the supervisor's and the CLI's readiness checks. */
 const HEALTHZ = '/app/healthz';
+/** The watch multiplexer's WebSocket: all of a window's watches over one connection (watch-mux.ts). */
+export const WATCH_MUX_PATH = '/app/watch';
 
 /**
  * The local API gateway: one HTTP server on loopback that serves the renderer, the typed bridge
  * (browser mode), and `/clusters/<id>/…`, forwarded to each cluster with its credentials — plain
- * requests, watches and WebSocket upgrades. Everything but `/app/healthz` needs the per-launch
+ * requests, watches and WebSocket upgrades — plus `/app/watch`, every watch of a window over one
+ * WebSocket. Everything but `/app/healthz` needs the per-launch
  * token (see auth.ts). Node only: it runs in Electron's main process and under `kubedesk ui`.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const token = options.token ?? newToken();
   const host = options.host ?? '127.0.0.1';
   const auth = new GatewayAuth(token);
-  const proxy = new ClusterProxy(options.directory);
+  const agents = new UpstreamAgents();
+  const proxy = new ClusterProxy(options.directory, agents);
   const sockets = new WebSocketProxy(options.directory);
+  const watches = new WatchMux({ directory: options.directory, agents });
   let port = 0;
   const files = new StaticFiles(options.staticDir, () => port);
 
@@ -78,6 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const [code, message] = verdict.code === 303 ? [401, 'no session'] : [verdict.code, verdict.message];
       return void socket.end(rawStatusResponse(code, message));
     }
+    if ((req.url ?? '/').split('?')[0] === WATCH_MUX_PATH) return watches.handle(req, socket, head);
     const target = parseClusterPath(req.url ?? '/');
     if (!target) return void socket.end(rawStatusResponse(404, `no WebSocket endpoint at ${req.url}`));
     return sockets.handle(req, socket, head, target);
@@ -111,6 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       sockets.close();
+      watches.close();
       proxy.close();
       server.closeAllConnections();
       await closed;

@@ -5,11 +5,9 @@ import { sendStatus } from './status.js';
 import {
   forwardRequestHeaders,
   forwardResponseHeaders,
-  requestFor,
-  tlsOptions,
   unreachableMessage,
   UpstreamAgents,
-  upstreamPath,
+  upstreamRequest,
 } from './upstream.js';
 
 /**
@@ -19,9 +17,11 @@ import {
  * is aborted, and when the cluster ends the stream the browser's response ends too.
  */
 export class ClusterProxy {
-  private readonly agents = new UpstreamAgents();
-
-  constructor(private readonly directory: ClusterDirectory) {}
+  /** @param agents the keep-alive pools, shared with the watch multiplexer */
+  constructor(
+    private readonly directory: ClusterDirectory,
+    private readonly agents = new UpstreamAgents(),
+  ) {}
 
   /** Forward `req` (already authenticated by the gateway) to the cluster `target` names. */
   async handle(req: IncomingMessage, res: ServerResponse, target: ClusterPath): Promise<void> {
@@ -37,15 +37,11 @@ export class ClusterProxy {
     }
     if (req.destroyed) return;
 
-    const upstream: ClientRequest = requestFor(connection.server)({
-      protocol: connection.server.protocol,
-      hostname: connection.server.hostname.replace(/^\[|\]$/g, ''),
-      port: connection.server.port || undefined,
-      method: req.method,
-      path: upstreamPath(connection.server, target.rest),
+    const upstream: ClientRequest = upstreamRequest(connection, {
+      method: req.method ?? 'GET',
+      rest: target.rest,
       headers: { ...forwardRequestHeaders(req.headers), ...headers },
       agent: this.agents.for(connection),
-      ...tlsOptions(connection),
     });
     // The browser went away (closed the tab, aborted a watch): stop the cluster's side too.
     const abort = () => {
@@ -96,6 +92,7 @@ export async function lookup(directory: ClusterDirectory, target: ClusterPath): 
   return { kind: 'missing' };
 }
 
-function credentialsMessage(id: string, error: unknown): string {
+/** Why a cluster's credentials could not be had, in one line. */
+export function credentialsMessage(id: string, error: unknown): string {
   return `getting credentials for cluster "${id}": ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -145,6 +145,39 @@ export function tlsOptions(connection: ClusterConnection): https.AgentOptions {
   };
 }
 
+/** What one request to a cluster needs besides the connection. */
+export interface UpstreamRequestOptions {
+  method: string;
+  /** Path and query under the cluster's root (what follows `/clusters/<id>`). */
+  rest: string;
+  /** Forwarded headers with the cluster's credentials already merged in. */
+  headers: OutgoingHttpHeaders;
+  /** A pooled agent, or `false` for a connection of its own (upgrades). */
+  agent: http.Agent | false;
+}
+
+/**
+ * The request to `connection`'s API server for `rest` (not yet ended): its scheme, host and
+ * port, its path prefix, its TLS settings. Shared by the HTTP proxy, the WebSocket proxy and
+ * the watch multiplexer so that they reach a cluster the same way.
+ */
+export function upstreamRequest(
+  connection: ClusterConnection,
+  options: UpstreamRequestOptions,
+): http.ClientRequest {
+  const { server } = connection;
+  return requestFor(server)({
+    protocol: server.protocol,
+    hostname: server.hostname.replace(/^\[|\]$/g, ''),
+    port: server.port || undefined,
+    method: options.method,
+    path: upstreamPath(server, options.rest),
+    headers: options.headers,
+    agent: options.agent,
+    ...tlsOptions(connection),
+  });
+}
+
 /** `http.request` or `https.request`, per the server's scheme. */
 export function requestFor(server: URL): typeof http.request {
   return server.protocol === 'https:' ? https.request : http.request;

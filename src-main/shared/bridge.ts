@@ -38,6 +38,41 @@ export interface KubedeskBridge {
    * written, or undefined when cancelled or in browser mode (the renderer downloads instead).
    */
   saveFile(suggestedName: string, text: string): Promise<string | undefined>;
+  /**
+   * Forward a local port on 127.0.0.1 to a port of a pod, or of whichever ready pod backs a
+   * Service or a workload (followed when its pods are replaced). Resolves once listening.
+   */
+  startPortForward(request: PortForwardRequest): Promise<PortForwardInfo>;
+  /** The active forwards, across clusters. */
+  listPortForwards(): Promise<PortForwardInfo[]>;
+  stopPortForward(id: string): Promise<void>;
+}
+
+/** What to forward to. `port` is the target's port: a number, or a named container/service port. */
+export interface PortForwardRequest {
+  clusterId: string;
+  namespace: string;
+  target:
+    | { kind: 'Pod'; name: string }
+    | { kind: 'Service'; name: string }
+    | { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet'; name: string };
+  port: number | string;
+  /** 0 or absent: a free port. */
+  localPort?: number;
+}
+
+export interface PortForwardInfo extends PortForwardRequest {
+  id: string;
+  localPort: number;
+  /** `http://127.0.0.1:<localPort>`, to open in the browser. */
+  url: string;
+  /** The pod currently forwarded to, and its container port. */
+  pod?: string;
+  podPort?: number;
+  state: 'active' | 'waiting' | 'failed';
+  /** Why it is waiting or failed (e.g. "no ready pod backs service web"). */
+  message?: string;
+  connections: number;
 }
 
 export type RuntimeName = 'docker' | 'simulated';
@@ -114,6 +149,9 @@ export const bridgeMethods = {
   updateSettings: true,
   openFile: true,
   saveFile: true,
+  startPortForward: true,
+  listPortForwards: true,
+  stopPortForward: true,
 } satisfies Record<keyof KubedeskBridge, true>;
 
 /** Whether `name` is one of the bridge's methods (and not, say, an inherited property). */

@@ -1,5 +1,6 @@
-/** The renderer's Pinia stores for clusters, namespaces and live resource lists. See ../kube/README.md. */
+/** The renderer's Pinia stores for clusters, discovery, namespaces and live resource lists. See ../kube/README.md. */
 export { EMBEDDED_ID, useClustersStore, type ClustersConnectOptions } from './clusters.js';
+export { useDiscoveryStore, type DiscoveryEntry } from './discovery.js';
 export { InformerRegistry, specKey, type InformerSpec, type Lease } from './informer-registry.js';
 export { useNamespacesStore } from './namespaces.js';
 export type { ResourceListState, ResourceListView } from './resource-list.js';

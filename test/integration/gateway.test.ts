@@ -27,6 +27,9 @@ const bridge: KubedeskBridge = {
   updateSettings: (changes) => Promise.resolve({ theme: 'system', namespaces: {}, ...changes }),
   openFile: () => Promise.resolve(undefined),
   saveFile: (name, text) => Promise.resolve(`${name}:${text.length}`),
+  startPortForward: () => Promise.reject(new Error('no port-forwarding in tests')),
+  listPortForwards: () => Promise.resolve([]),
+  stopPortForward: () => Promise.resolve(),
 };
 let directory: ReturnType<typeof kubeconfigDirectory>;
 

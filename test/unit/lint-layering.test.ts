@@ -152,7 +152,7 @@ describe('embedded-cluster layers', () => {
       `import type { View } from '../../src-renderer/view.js';`,
     ].join('\n');
     expect(await layering('embedded-cluster/store/a.ts', code)).toEqual([
-      'embedded-cluster/store may not import electron (electron may be imported only under src-main/, outside src-main/shared, gateway/, cluster-host/ and app/ (which run under plain Node too))',
+      'embedded-cluster/store may not import electron (electron may be imported only under src-main/, outside src-main/shared, gateway/, cluster-host/, app/ and port-forward/ (which run under plain Node too))',
       'embedded-cluster/store may not import src-main (embedded-cluster is plain Node: it never imports src-main, src-renderer or electron)',
       'embedded-cluster/store may not import src-renderer (embedded-cluster is plain Node: it never imports src-main, src-renderer or electron)',
     ]);
@@ -209,7 +209,7 @@ describe('electron, main and renderer', () => {
     expect(await layering('src-main/main.ts', code)).toEqual([]);
     expect(await layering('src-main/windows/main-window.ts', code)).toEqual([]);
     const electronOnly =
-      'electron may be imported only under src-main/, outside src-main/shared, gateway/, cluster-host/ and app/ (which run under plain Node too)';
+      'electron may be imported only under src-main/, outside src-main/shared, gateway/, cluster-host/, app/ and port-forward/ (which run under plain Node too)';
     expect(await layering('src-main/shared/bridge.ts', code)).toEqual([
       `src-main/shared may not import electron (${electronOnly})`,
       `src-main/shared may not import electron/main (${electronOnly})`,

@@ -37,6 +37,11 @@ export function fakeBridge(
     },
     openFile: async () => undefined,
     saveFile: async () => undefined,
+    startPortForward: async () => {
+      throw new Error('port-forwarding is not faked here');
+    },
+    listPortForwards: async () => [],
+    stopPortForward: async () => {},
   };
   return { bridge, calls, settings: () => settings };
 }
