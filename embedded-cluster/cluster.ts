@@ -212,10 +212,14 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
           clock,
           ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
         });
-        await run(
-          new Kubelet({ ...node, dataDir: join(dataDir, 'kubelet'), runtime, runtimeName: 'docker' }),
-        );
-        kubeletStreams = new KubeletNodeStreams(runtime, clock);
+        const kubelet = new Kubelet({
+          ...node,
+          dataDir: join(dataDir, 'kubelet'),
+          runtime,
+          runtimeName: 'docker',
+        });
+        await run(kubelet);
+        kubeletStreams = new KubeletNodeStreams(runtime, clock, (pod) => kubelet.runtimeUidOf(pod));
         kubeletMetrics = new KubeletMetrics(runtime, clock);
       }
     }

@@ -17,6 +17,7 @@ import {
 import { NodeAgent } from './node-agent.js';
 import { Backoff } from './pods/backoff.js';
 import type { ConfigSource } from './pods/env.js';
+import { isMirrorPod, runtimeUid } from './pods/pod-uid.js';
 import { PodWorkers } from './pods/pod-worker.js';
 import { ProbeManager } from './pods/probes.js';
 import { StaticPods } from './pods/static-pods.js';
@@ -158,7 +159,7 @@ export class Kubelet implements Component {
     this.config.informers.start();
     this.pods.start();
     await Promise.all([this.pods.synced(), this.configMaps.synced(), this.secrets.synced()]);
-    for (const pod of this.pods.store.list()) this.uids.set(objectKey(pod), pod.metadata!.uid!);
+    for (const pod of this.pods.store.list()) this.uids.set(objectKey(pod), runtimeUid(pod));
     await this.removeOrphans().catch((error: unknown) =>
       logger.warn('could not list containers to adopt', { error: String(error) }),
     );
@@ -168,6 +169,15 @@ export class Kubelet implements Component {
       workers: this.config.workers ?? 64,
       logger,
     });
+  }
+
+  /**
+   * The uid this kubelet runs the API pod `namespace/pod` (API uid `podUid`) under: a mirror
+   * pod's containers are its static pod's ({@link runtimeUid}); any other pod's, its own.
+   */
+  runtimeUidOf(ref: { namespace: string; pod: string; podUid: string }): string {
+    const pod = this.pods.store.getByName(ref.namespace, ref.pod);
+    return pod?.metadata?.uid === ref.podUid ? runtimeUid(pod) : ref.podUid;
   }
 
   async stop(): Promise<void> {
@@ -192,7 +202,7 @@ export class Kubelet implements Component {
     try {
       const graceOf = new Map<string, number>();
       for (const pod of this.pods.store.list()) {
-        graceOf.set(pod.metadata?.uid ?? '', pod.spec?.terminationGracePeriodSeconds ?? 30);
+        graceOf.set(runtimeUid(pod), pod.spec?.terminationGracePeriodSeconds ?? 30);
       }
       const running = (await runtime.listContainers()).filter((c) => c.state === 'running');
       await Promise.all(
@@ -214,13 +224,29 @@ export class Kubelet implements Component {
   private async sync(key: string): Promise<ReconcileResult | void> {
     const pod = this.pods.store.get(key);
     const known = this.uids.get(key);
-    if (known && known !== pod?.metadata?.uid) {
+    const uid = pod ? runtimeUid(pod) : undefined;
+    // A static pod whose mirror is being replaced keeps running (its manifest still wants it).
+    if (known && known !== uid && !this.staticPods.wants(known)) {
       // The pod is gone from the API (force-deleted) or replaced by a new one of the same name.
       await this.workers.cleanUp(known);
       this.uids.delete(key);
     }
-    if (!pod) return;
-    this.uids.set(key, pod.metadata!.uid!);
+    if (!pod || !uid) return;
+    this.uids.set(key, uid);
+    if (isMirrorPod(pod) && pod.metadata?.deletionTimestamp && this.staticPods.wants(uid)) {
+      // A mirror pod deleted through the API while its manifest stays: as the real kubelet, drop
+      // the mirror at once and let a new one be made; the static pod's containers run on.
+      await this.podClient
+        .delete(pod.metadata.name!, {
+          namespace: pod.metadata.namespace!,
+          gracePeriodSeconds: 0,
+          preconditions: { uid: pod.metadata.uid! },
+        })
+        .catch((error: unknown) =>
+          isStatus(error, 'NotFound') || isStatus(error, 'Conflict') ? undefined : Promise.reject(error),
+        );
+      return;
+    }
     try {
       const result = await this.workers.sync(pod);
       this.runtimeRecovered();
@@ -234,7 +260,7 @@ export class Kubelet implements Component {
 
   /** Containers and sandboxes the runtime has for this node whose pods are gone: removed. */
   private async removeOrphans(): Promise<void> {
-    const live = new Set(this.pods.store.list().map((p) => p.metadata!.uid!));
+    const live = new Set(this.pods.store.list().map((p) => runtimeUid(p)));
     const mine = (labels: Record<string, string>) =>
       labels[RUNTIME_LABELS.managedBy] === this.config.nodeName;
     const { runtime } = this.config;

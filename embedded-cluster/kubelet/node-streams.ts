@@ -20,9 +20,15 @@ import type { ContainerRuntime, ContainerStatus, LogOptions } from './runtime/co
  * `previous` logs — and hands the request to the runtime.
  */
 export class KubeletNodeStreams implements NodeStreams {
+  /**
+   * @param runtimeUid the uid the kubelet runs an API pod under (a mirror pod's containers are
+   *   its static pod's: {@link Kubelet.runtimeUidOf}); the API uid itself by default.
+   */
   constructor(
     private readonly runtime: ContainerRuntime,
     private readonly clock: Clock,
+    private readonly runtimeUid: (pod: { namespace: string; pod: string; podUid: string }) => string = (p) =>
+      p.podUid,
   ) {}
 
   async exec(request: ExecRequest): Promise<StreamSession> {
@@ -79,8 +85,9 @@ export class KubeletNodeStreams implements NodeStreams {
   }
 
   async portForward(request: PortForwardRequest): Promise<Duplex> {
-    const sandbox = (await this.runtime.listSandboxes({ podUid: request.podUid }))
-      .filter((s) => s.podUid === request.podUid && s.state === 'ready')
+    const podUid = this.runtimeUid(request);
+    const sandbox = (await this.runtime.listSandboxes({ podUid }))
+      .filter((s) => s.podUid === podUid && s.state === 'ready')
       .sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!sandbox) throw errors.badRequest(`pod ${request.pod} does not have a running sandbox`);
     return this.runtime.portForward(sandbox.id, request.port);
@@ -91,9 +98,8 @@ export class KubeletNodeStreams implements NodeStreams {
    * node's (~4 ms each) would make every exec slower the more pods run (42 ms with 10 pods).
    */
   private async attempts(ref: ContainerRef): Promise<ContainerStatus[]> {
-    const all = (await this.runtime.listContainers({ podUid: ref.podUid })).filter(
-      (c) => c.podUid === ref.podUid,
-    );
+    const podUid = this.runtimeUid(ref);
+    const all = (await this.runtime.listContainers({ podUid })).filter((c) => c.podUid === podUid);
     return attemptsOf(all, ref.container);
   }
 

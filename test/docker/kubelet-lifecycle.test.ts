@@ -391,11 +391,18 @@ describe.skipIf(skip)('a pod’s life on Docker', { timeout: 60_000 }, () => {
     expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Node', name: node });
     expect((await k('exec', mirror, '--', 'wget', '-qO-', 'http://localhost:8080/hostname')).code).toBe(0);
 
-    // A deleted mirror pod comes back: the manifest, not the API, says what runs. (Unlike the real
-    // kubelet, ours runs the containers from the mirror pod, so they restart with it.)
+    // Deleting the mirror pod does not stop a static pod: a new mirror (a new API uid) shows the
+    // same, still-running container, as with the real kubelet.
     const before = pod.metadata!.uid;
+    const container = pod.status?.containerStatuses?.[0]?.containerID;
     await pods().delete(mirror, { namespace: 'default' });
-    await until(mirror, (p) => expect(p.metadata?.uid).not.toBe(before));
+    const again = await until(mirror, (p) => {
+      expect(p.metadata?.uid).not.toBe(before);
+      expect(p.status?.containerStatuses?.[0]?.state?.running).toBeDefined();
+    });
+    expect(again.status?.containerStatuses?.[0]?.containerID).toBe(container);
+    expect(again.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    expect((await k('exec', mirror, '--', 'true')).code).toBe(0);
 
     await rm(join(manifests, 'static-web.yaml'));
     await vi.waitFor(

@@ -7,6 +7,7 @@ import { MIN_GRACE_SECONDS, runHook } from './lifecycle.js';
 import { attemptsOf, isSidecar, type Waiting } from './pod-status.js';
 import type { PodWorkerDeps } from './pod-worker.js';
 import type { PreparedVolume } from './volumes.js';
+import { runtimeUid } from './pod-uid.js';
 
 /**
  * The containers of one pod whose sandbox and volumes are ready (kuberuntime_manager.go
@@ -32,7 +33,7 @@ export class ContainerKeeper {
     waiting: Map<string, Waiting>,
     requeue: number[],
   ): Promise<boolean> {
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     const policy = pod.spec?.restartPolicy ?? 'Always';
     const start = (container: CoreV1.Container, attempt: number) =>
       startContainer(this.deps, {
@@ -97,7 +98,7 @@ export class ContainerKeeper {
     requeue: number[],
     start: (container: CoreV1.Container, attempt: number) => Promise<void>,
   ): Promise<boolean> {
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     if (!latest) {
       await start(container, 0);
       return true;
@@ -168,7 +169,7 @@ export class ContainerKeeper {
     start: (container: CoreV1.Container, attempt: number) => Promise<void>,
   ): Promise<boolean> {
     const { backoff, clock } = this.deps;
-    const key = `${pod.metadata!.uid}/${container.name}`;
+    const key = `${runtimeUid(pod)}/${container.name}`;
     const finished = latest.finishedAt ?? clock.now();
     if (backoff.inBackoffSince(key, finished)) {
       const delay = backoff.get(key);

@@ -20,6 +20,7 @@ import {
   pullCredentials,
 } from './pull-secrets.js';
 import { containerMounts, MountError, type PreparedVolume } from './volumes.js';
+import { runtimeUid } from './pod-uid.js';
 
 /** The pull policy Kubernetes defaults to: Always for `:latest` or no tag, else IfNotPresent. */
 export function pullPolicy(container: CoreV1.Container): 'Always' | 'IfNotPresent' | 'Never' {
@@ -55,7 +56,7 @@ export interface StartRequest {
  */
 export async function startContainer(deps: PodWorkerDeps, request: StartRequest): Promise<void> {
   const { pod, container, sandbox } = request;
-  const uid = pod.metadata!.uid!;
+  const uid = runtimeUid(pod);
   const image = container.image ?? '';
   const record = (type: 'Normal' | 'Warning', reason: string, message: string) =>
     deps.recorder.event(pod, type, reason, message, containerFieldPath(pod, container.name));
@@ -183,7 +184,7 @@ async function containerConfig(
   imageId: string,
 ): Promise<ContainerConfig> {
   const { pod, container, attempt } = request;
-  const uid = pod.metadata!.uid!;
+  const uid = runtimeUid(pod);
   const { env } = await containerEnv(pod, container, deps.configSource, request.envContext);
   const envMap = new Map(env.map((e) => [e.name, e.value]));
   const mounts = await containerMounts(container, request.volumes);
@@ -250,7 +251,7 @@ export function containerLabels(
   return {
     [RUNTIME_LABELS.podName]: meta.name!,
     [RUNTIME_LABELS.podNamespace]: meta.namespace!,
-    [RUNTIME_LABELS.podUid]: meta.uid!,
+    [RUNTIME_LABELS.podUid]: runtimeUid(pod),
     [RUNTIME_LABELS.managedBy]: nodeName,
     ...(container === undefined
       ? { [RUNTIME_LABELS.type]: 'podsandbox' }

@@ -17,6 +17,7 @@ import type { ProbeManager } from './probes.js';
 import { sandboxConfig } from './sandbox-config.js';
 import { TerminationMessages } from './termination-message.js';
 import { MountError, volumesUsePodIP, type PreparedVolume, type VolumeManager } from './volumes.js';
+import { runtimeUid } from './pod-uid.js';
 
 /** What the pod workers are built from (the Kubelet hands them its parts). */
 export interface PodWorkerDeps {
@@ -62,7 +63,7 @@ export class PodWorkers {
   async sync(pod: CoreV1.Pod): Promise<ReconcileResult | void> {
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod);
     const { runtime } = this.deps;
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     const phase = pod.status?.phase;
     const inventory = await this.inventory(uid);
     const { sandboxes } = inventory;
@@ -165,7 +166,7 @@ export class PodWorkers {
    * status, and remove the pod from the API for good (grace 0, on its uid).
    */
   async terminate(pod: CoreV1.Pod): Promise<void> {
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     const grace = gracePeriodSeconds(pod);
     this.deps.probes.stop(uid);
     let { containers, sandboxes } = await this.inventory(uid);
@@ -194,7 +195,7 @@ export class PodWorkers {
       await this.deps.pods.delete(pod.metadata!.name!, {
         namespace: pod.metadata!.namespace!,
         gracePeriodSeconds: 0,
-        preconditions: { uid },
+        preconditions: { uid: pod.metadata!.uid! },
       });
     } catch (error) {
       if (!isStatus(error, 'NotFound') && !isStatus(error, 'Conflict')) throw error;
@@ -228,7 +229,7 @@ export class PodWorkers {
     sandboxes: SandboxStatus[],
     graceSeconds: number,
   ): Promise<void> {
-    this.deps.probes.stop(pod.metadata!.uid!);
+    this.deps.probes.stop(runtimeUid(pod));
     for (const c of containers) {
       if (c.state === 'running')
         await this.keeper.kill(pod, undefined, c, graceSeconds, `Stopping container ${c.name}`);
@@ -267,7 +268,7 @@ export class PodWorkers {
     containers: ContainerStatus[],
     terminal: boolean,
   ): Promise<CoreV1.Pod> {
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     const { probes } = this.deps;
     const status = podStatus({
       pod,

@@ -3,6 +3,7 @@ import type { Clock, Timer } from '../../util/clock.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { runAction, type ActionResult } from './actions.js';
 import { containerFieldPath } from './container-ref.js';
+import { runtimeUid } from './pod-uid.js';
 
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
@@ -47,7 +48,7 @@ export class ProbeManager {
     for (const kind of ['startup', 'liveness', 'readiness'] as const) {
       const probe = probeOf(container, kind);
       if (!probe) continue;
-      const key = workerKey(pod.metadata!.uid!, container.name, kind);
+      const key = workerKey(runtimeUid(pod), container.name, kind);
       const existing = this.workers.get(key);
       if (existing?.containerId === containerId) continue;
       if (existing) this.stopWorker(key);
@@ -117,7 +118,7 @@ export class ProbeManager {
     podIP: string | undefined,
   ): Promise<void> {
     const periodMs = (probe.periodSeconds ?? 10) * 1000;
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     const startupPending =
       kind !== 'startup' &&
       probeOf(container, 'startup') !== undefined &&

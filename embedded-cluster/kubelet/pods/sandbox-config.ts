@@ -2,6 +2,7 @@ import type { CoreV1 } from '../../client/index.js';
 import type { SandboxConfig } from '../runtime/container-runtime.js';
 import { containerLabels } from './container-start.js';
 import { podDns } from './dns.js';
+import { runtimeUid } from './pod-uid.js';
 
 /**
  * What the runtime is asked for when a pod needs a sandbox (kuberuntime_sandbox.go
@@ -16,7 +17,7 @@ export function sandboxConfig(
   const meta = pod.metadata!;
   const spec = pod.spec;
   return {
-    podUid: meta.uid!,
+    podUid: runtimeUid(pod),
     namespace: meta.namespace!,
     name: meta.name!,
     hostname: spec?.hostname ?? meta.name!,

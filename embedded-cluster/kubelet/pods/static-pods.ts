@@ -43,8 +43,9 @@ export interface StaticPod {
  * by the Node. The directory is watched, not polled: a new or changed file (re)creates its
  * mirror pod, a removed one deletes it, and a mirror pod deleted through the API comes back.
  *
- * Unlike the real kubelet, the containers run from the mirror pod (the kubelet's one source of
- * pods here), so deleting the mirror pod restarts them.
+ * The containers run from the mirror pod (the kubelet's one source of pods here) but under the
+ * manifest's hash as their pod uid (pods/pod-uid.ts), as the real kubelet keys static pods: a
+ * mirror pod deleted through the API is replaced at once and the containers run on.
  */
 export class StaticPods {
   private watcher: FSWatcher | undefined;
@@ -74,6 +75,12 @@ export class StaticPods {
     this.stopped = true;
     this.watcher?.close();
     if (this.timer) this.config.clock.clearTimeout(this.timer);
+  }
+
+  /** Whether a manifest in the directory is the static pod with this hash (its runtime uid). */
+  wants(hash: string): boolean {
+    for (const manifest of this.manifests.values()) if (manifest.hash === hash) return true;
+    return false;
   }
 
   /** A mirror pod was deleted: make it again if its manifest is still there. */

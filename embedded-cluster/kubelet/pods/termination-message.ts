@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { CoreV1 } from '../../client/index.js';
 import type { ContainerRuntime, ContainerStatus } from '../runtime/container-runtime.js';
 import type { VolumeManager } from './volumes.js';
+import { runtimeUid } from './pod-uid.js';
 
 /** The most of a termination message file the kubelet reports, and of the log it falls back to. */
 const MAX_MESSAGE_BYTES = 4096;
@@ -40,7 +41,7 @@ export class TerminationMessages {
   private async read(pod: CoreV1.Pod, c: ContainerStatus): Promise<string> {
     const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
     const spec = containers.find((s) => s.name === c.name);
-    const path = this.volumes.terminationMessagePath(pod.metadata!.uid!, c.name, c.attempt);
+    const path = this.volumes.terminationMessagePath(runtimeUid(pod), c.name, c.attempt);
     const file = await readFile(path).catch(() => Buffer.alloc(0));
     if (file.length > 0) return file.subarray(0, MAX_MESSAGE_BYTES).toString('utf8');
     if (spec?.terminationMessagePolicy !== 'FallbackToLogsOnError' || c.exitCode === 0) return '';

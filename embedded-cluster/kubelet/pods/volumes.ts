@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import type { Mount } from '../runtime/container-runtime.js';
 import { writeAtomically, type Payload } from './atomic-writer.js';
 import { decodeSecret, fieldValue, resourceValue, type ConfigSource, type EnvContext } from './env.js';
+import { runtimeUid } from './pod-uid.js';
 
 /** Everything volumes are read from besides ConfigMaps and Secrets. */
 export interface VolumeSource extends ConfigSource {
@@ -113,7 +114,7 @@ export class VolumeManager {
     volume: CoreV1.Volume,
     context: EnvContext,
   ): Promise<PreparedVolume> {
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     const namespace = pod.metadata?.namespace ?? 'default';
     const dir = (plugin: string) => volumeDir(this.dataDir, uid, plugin, volume.name);
     const failed = (why: string) =>
@@ -244,7 +245,7 @@ export class VolumeManager {
     audience: string | undefined,
     expirationSeconds: number,
   ): Promise<string> {
-    const uid = pod.metadata!.uid!;
+    const uid = runtimeUid(pod);
     const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
     const key = JSON.stringify([serviceAccount, audience ?? '', expirationSeconds]);
     let kept = this.tokens.get(uid);
