@@ -28,6 +28,11 @@ export default defineConfig({
   renderer: {
     root: here('src-renderer'),
     plugins: [vue()],
+    // monaco-yaml's worker (via monaco-worker-manager) imports monaco-editor/esm/vs/…, which
+    // monaco-editor ≥ 0.56's "exports" map no longer allows (microsoft/monaco-editor#5082).
+    resolve: {
+      alias: [{ find: /^monaco-editor\/esm\//, replacement: here('node_modules/monaco-editor/esm/') }],
+    },
     build: {
       outDir: 'out/renderer',
       rolldownOptions: { input: here('src-renderer/index.html') },

@@ -7,6 +7,8 @@ import { delimiter, join } from 'node:path';
 /** program → the Debian package that provides it. */
 export const PREREQUISITES = {
   etcd: 'etcd-server',
+  // The dashboard's end-to-end suite drives Debian's Chromium through playwright-core.
+  chromium: 'chromium',
 };
 
 export function onPath(program) {

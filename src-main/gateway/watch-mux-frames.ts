@@ -7,10 +7,7 @@ import { failureStatus, type FailureStatus } from './status.js';
  */
 
 /** What a watch may ask the cluster for: plain JSON events, or one-row Tables (`kubectl get`'s cells). */
-export const WATCH_ACCEPTS = new Set([
-  'application/json',
-  'application/json;as=Table;v=v1;g=meta.k8s.io',
-]);
+export const WATCH_ACCEPTS = new Set(['application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io']);
 
 /** Open a watch: `path` (under the cluster's root, query included) must be a watch. */
 export interface WatchFrame {
@@ -58,7 +55,8 @@ export function parseClientFrame(text: string): ParsedFrame {
     return refuse(undefined, 'the frame is not a JSON object');
   }
   const frame = value as Record<string, unknown>;
-  const id = typeof frame.id === 'string' && frame.id && frame.id.length <= MAX_ID_LENGTH ? frame.id : undefined;
+  const id =
+    typeof frame.id === 'string' && frame.id && frame.id.length <= MAX_ID_LENGTH ? frame.id : undefined;
   if (!id) return refuse(undefined, `"id" must be a string of 1 to ${MAX_ID_LENGTH} characters`);
   if (frame.op === 'cancel') return { ok: true, frame: { op: 'cancel', id } };
   if (frame.op !== 'watch') return refuse(id, `unknown op ${JSON.stringify(frame.op)}: "watch" or "cancel"`);

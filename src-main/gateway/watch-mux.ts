@@ -75,8 +75,8 @@ interface UpstreamWatch {
 /** The outcome that ends a watch, as the frame that says so. */
 type Ending = { error: unknown } | { end: true; error?: unknown };
 
-/** One client socket and its watches. */
-class MuxSession {
+/** One client socket and its watches (exported for the back-pressure test, which drives a fake socket). */
+export class MuxSession {
   private readonly watches = new Map<string, UpstreamWatch>();
   private readonly highWater: number;
   private readonly lowWater: number;
@@ -111,7 +111,9 @@ class MuxSession {
     const frame = parsed.frame;
     if (frame.op === 'cancel') return this.cancel(frame.id);
     if (this.watches.has(frame.id)) {
-      this.end(frame.id, { error: failureStatus(400, `watch: a watch with id "${frame.id}" is already open`) });
+      this.end(frame.id, {
+        error: failureStatus(400, `watch: a watch with id "${frame.id}" is already open`),
+      });
       return;
     }
     const max = this.options.maxWatches ?? 1000;
@@ -126,7 +128,11 @@ class MuxSession {
   private async start(frame: WatchFrame): Promise<void> {
     const watch: UpstreamWatch = { id: frame.id };
     this.watches.set(frame.id, watch);
-    const target: ClusterPath = { rawId: frame.cluster, candidates: candidates(frame.cluster), rest: frame.path };
+    const target: ClusterPath = {
+      rawId: frame.cluster,
+      candidates: candidates(frame.cluster),
+      rest: frame.path,
+    };
     const found = await lookup(this.options.directory, target);
     if (!this.isCurrent(watch)) return;
     if (found.kind === 'missing') {
@@ -138,7 +144,8 @@ class MuxSession {
     try {
       credentials = await connection.headers();
     } catch (error) {
-      if (this.isCurrent(watch)) this.finish(watch, { error: failureStatus(503, credentialsMessage(clusterId, error)) });
+      if (this.isCurrent(watch))
+        this.finish(watch, { error: failureStatus(503, credentialsMessage(clusterId, error)) });
       return;
     }
     if (!this.isCurrent(watch)) return;
@@ -176,7 +183,10 @@ class MuxSession {
     // The cluster cut the stream short (restart, network): the watch ended, but not cleanly.
     reply.on('close', () => {
       if (!reply.complete) {
-        this.finish(watch, { end: true, error: dropped(failureStatus(503, 'the cluster closed the connection')) });
+        this.finish(watch, {
+          end: true,
+          error: dropped(failureStatus(503, 'the cluster closed the connection')),
+        });
       }
     });
     reply.on('error', () => {});

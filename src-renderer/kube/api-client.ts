@@ -1,6 +1,7 @@
 import { resourcePath, type ResourceType } from './resource-type.js';
 import { networkError, responseError, StatusError } from './status-error.js';
 import type { KubeList, KubeObject, Status, Table } from './types.js';
+import type { WatchTransport } from './watch-transport.js';
 
 /** How `KubeApi` reaches one cluster. */
 export interface KubeApiOptions {
@@ -10,6 +11,11 @@ export interface KubeApiOptions {
   fetch?: typeof fetch;
   /** Sent with every request (tests send a bearer token; the gateway needs none). */
   headers?: Record<string, string>;
+  /**
+   * How watches travel (watch-transport.ts); default: a streamed `fetch` each. A window with a
+   * gateway passes `muxTransport(gatewayUrl, clusterId)`: all its watches over one WebSocket.
+   */
+  watchTransport?: WatchTransport;
 }
 
 /** The four kinds of PATCH the API server accepts, by their content types. */
@@ -78,6 +84,8 @@ type Query = Record<string, string | number | boolean | undefined>;
  */
 export class KubeApi {
   readonly baseUrl: string;
+  /** Undefined: watches are streamed `fetch`es through this client. */
+  readonly watchTransport: WatchTransport | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly headers: Record<string, string>;
 
@@ -86,6 +94,7 @@ export class KubeApi {
     // Bound, since a browser's fetch throws "Illegal invocation" when called as a method of another object.
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.headers = options.headers ?? {};
+    this.watchTransport = options.watchTransport;
   }
 
   /** One object. */

@@ -48,3 +48,11 @@ export type {
   WatchEvent,
 } from './types.js';
 export { openWatch, type WatchOptions, type WatchStream } from './watch-stream.js';
+export { fetchTransport, type WatchRequest, type WatchTransport } from './watch-transport.js';
+export {
+  muxTransport,
+  muxUrl,
+  WatchMuxClient,
+  type WatchMuxClientOptions,
+  type WebSocketLike,
+} from './watch-mux-client.js';

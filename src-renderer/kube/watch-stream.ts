@@ -1,12 +1,15 @@
 import { TABLE_ACCEPT, type KubeApi } from './api-client.js';
 import { resourcePath, type ResourceType } from './resource-type.js';
-import { failureStatus, networkError, StatusError } from './status-error.js';
 import type { KubeObject, Table, WatchEvent } from './types.js';
+import { fetchTransport, type WatchStream } from './watch-transport.js';
+
+export type { WatchStream } from './watch-transport.js';
 
 /**
- * A watch over `fetch`: the API server streams one JSON event per line on a chunked response
- * (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
- * `openWatch` resolves once the server has accepted the watch (a 410 for a too-old
+ * A watch on a collection: the API server sends one JSON event per change
+ * (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes),
+ * over the API's watch transport (watch-transport.ts: a streamed `fetch`, or the window's one
+ * multiplexed WebSocket to the gateway). `openWatch` resolves once the server has accepted the watch (a 410 for a too-old
  * resourceVersion, or any other refusal, rejects with its `StatusError`); the events then
  * arrive in the server's order through `for await`. The loop ends when the server ends the
  * watch (its timeout) or the signal aborts it, and throws a `StatusError` when the connection
@@ -27,8 +30,6 @@ export interface WatchOptions {
   signal?: AbortSignal | undefined;
 }
 
-export type WatchStream<T> = AsyncIterable<WatchEvent<T>>;
-
 /** Open a watch on `type`'s collection (in `namespace`, or all namespaces). */
 export async function openWatch<T = KubeObject>(
   api: KubeApi,
@@ -44,60 +45,14 @@ export async function openWatch<T = KubeObject>(
     timeoutSeconds: options.timeoutSeconds,
     includeObject: options.table ? 'Metadata' : undefined,
   });
-  const response = await api.raw(path, {
-    headers: { Accept: options.table ? TABLE_ACCEPT : 'application/json' },
+  const transport = api.watchTransport ?? fetchTransport(api);
+  return transport.open<T>({
+    path,
+    accept: options.table ? TABLE_ACCEPT : 'application/json',
     signal: options.signal,
+    what: type.resource,
   });
-  const body = response.body;
-  if (!body) throw new StatusError(failureStatus(500, `watch ${type.resource}: the response has no body`));
-  return { [Symbol.asyncIterator]: () => readEvents<T>(body, options.signal, type.resource) };
 }
 
 /** An event whose object is a one-row Table (table-mode watches). */
 export type TableWatchEvent = WatchEvent<Table>;
-
-/** Parse newline-delimited JSON events from a byte stream, as they arrive. */
-async function* readEvents<T>(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal | undefined,
-  what: string,
-): AsyncGenerator<WatchEvent<T>> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        if (signal?.aborted) return;
-        throw networkError(error, `watch ${what}`);
-      }
-      if (chunk.done) break;
-      buffer += decoder.decode(chunk.value, { stream: true });
-      // Cut every complete line out of the buffer in one pass, keeping the unfinished tail.
-      let start = 0;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n', start)) >= 0) {
-        const line = buffer.slice(start, newline).trim();
-        start = newline + 1;
-        if (line) yield parseEvent<T>(line, what);
-      }
-      buffer = buffer.slice(start);
-    }
-    const rest = (buffer + decoder.decode()).trim();
-    if (rest) yield parseEvent<T>(rest, what);
-  } finally {
-    // Ends the request too when the consumer stops early (break, throw, informer stopped).
-    reader.cancel().catch(() => {});
-  }
-}
-
-function parseEvent<T>(line: string, what: string): WatchEvent<T> {
-  try {
-    return JSON.parse(line) as WatchEvent<T>;
-  } catch {
-    throw new StatusError(failureStatus(500, `watch ${what}: the server sent a line that is not JSON`));
-  }
-}

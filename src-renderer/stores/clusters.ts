@@ -9,7 +9,7 @@ import type {
   Settings,
 } from '../../src-main/shared/bridge.js';
 import { appBridge } from '../bridge.js';
-import { KubeApi } from '../kube/index.js';
+import { KubeApi, muxTransport } from '../kube/index.js';
 import { useResourcesStore, type ClusterConnection } from './resources.js';
 
 /** How the clusters store reaches the app and the clusters; tests replace both. */
@@ -190,7 +190,17 @@ function defaultApi(clusterId: string, environment: AppEnvironment | undefined):
   // In Electron the window is loaded from a file or the dev server, so the gateway's origin comes
   // from the environment; in browser mode it is the page's own, and a relative URL does too.
   // Ids are URL-safe by contract (ClusterSummary.id), so they go into the path as they are.
-  return new KubeApi({ baseUrl: `${environment?.gatewayUrl ?? ''}/clusters/${clusterId}` });
+  // Watches share one WebSocket to the gateway (a browser allows only six connections to it);
+  // without a gateway URL or WebSocket (Node tests) each is a streamed fetch.
+  const gatewayUrl = environment?.gatewayUrl;
+  const watchTransport =
+    gatewayUrl && typeof globalThis.WebSocket === 'function'
+      ? muxTransport(gatewayUrl, clusterId)
+      : undefined;
+  return new KubeApi({
+    baseUrl: `${gatewayUrl ?? ''}/clusters/${clusterId}`,
+    ...(watchTransport ? { watchTransport } : {}),
+  });
 }
 
 function messageOf(error: unknown): string {

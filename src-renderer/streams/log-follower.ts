@@ -2,6 +2,7 @@ import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
 import { isAbortError, type KubeApi } from '../kube/index.js';
 import { sinceTimeOf, type LogLine } from './log-line.js';
 import { streamPodLog, type PodLogOptions } from './log-request.js';
+import { pageLogSocket, type LogSocketTransport } from './log-socket.js';
 
 /** What the user asked to see; changing it means a new follower. */
 export interface FollowSettings {
@@ -39,6 +40,12 @@ export interface LogFollowerOptions {
   onSources?: (sources: readonly LogSource[]) => void;
   /** Wait before resuming a stream that failed while its container runs (default 2 s). */
   retryDelayMs?: number;
+  /**
+   * How logs are read: over WebSockets — by default when the gateway serves the page
+   * (`pageLogSocket`), since each followed stream would otherwise hold one of the browser's 6
+   * connections to it — or over fetch when `null` (or when there is no such page: Node, tests).
+   */
+  socket?: LogSocketTransport | null | undefined;
 }
 
 interface Stream {
@@ -76,9 +83,11 @@ export class LogFollower {
   private first = true;
   private stopped = false;
   private readonly retryDelayMs: number;
+  private readonly socket: LogSocketTransport | undefined;
 
   constructor(private readonly options: LogFollowerOptions) {
     this.retryDelayMs = options.retryDelayMs ?? 2000;
+    this.socket = options.socket === undefined ? pageLogSocket(options.api) : (options.socket ?? undefined);
   }
 
   get sources(): readonly LogSource[] {
@@ -221,7 +230,7 @@ export class LogFollower {
       source.lines += out.length;
       this.options.onLines(out);
     };
-    streamPodLog(api, namespace, source.pod, request, onLines, abort.signal).then(
+    streamPodLog(api, namespace, source.pod, request, onLines, abort.signal, this.socket).then(
       () => {
         if (abort.signal.aborted) return;
         this.setState(stream, 'ended', undefined);

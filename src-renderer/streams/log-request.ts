@@ -1,6 +1,7 @@
 import type { KubeApi } from '../kube/index.js';
 import { LineSplitter } from './line-splitter.js';
 import { parseTimestamped, type LogLine } from './log-line.js';
+import { streamLogOverSocket, type LogSocketTransport } from './log-socket.js';
 
 /**
  * What a pod's `log` subresource takes (PodLogOptions,
@@ -37,11 +38,13 @@ export function podLogPath(namespace: string, pod: string, options: PodLogOption
 }
 
 /**
- * Read a pod's log as it streams (`fetch` + the body's `ReadableStream`): `onLines` gets the
- * lines each chunk completes, parsed for their timestamps when `timestamps` is set. Resolves when
- * the server ends the stream (the container stopped, or `follow` was off); rejects with the
- * server's `StatusError` (a pod that is gone, a container still waiting), or the `AbortError`
- * when `signal` stops it.
+ * Read a pod's log as it streams: `onLines` gets the lines each chunk completes, parsed for their
+ * timestamps when `timestamps` is set. Over `socket` when given (a WebSocket through the gateway:
+ * a browser gives a host only 6 HTTP/1.1 connections, which a few followed logs would take, but
+ * WebSockets do not count), else over `fetch` and the body's `ReadableStream`. Resolves when the
+ * server ends the stream (the container stopped, or `follow` was off); rejects with the server's
+ * `StatusError` (a pod that is gone, a container still waiting), or the `AbortError` when
+ * `signal` stops it.
  */
 export async function streamPodLog(
   api: KubeApi,
@@ -50,16 +53,16 @@ export async function streamPodLog(
   options: PodLogOptions,
   onLines: (lines: LogLine[]) => void,
   signal?: AbortSignal,
+  socket?: LogSocketTransport,
 ): Promise<void> {
-  const response = await api.raw(podLogPath(namespace, pod, options), {
-    headers: { Accept: 'text/plain, */*' },
-    signal,
-  });
+  const path = podLogPath(namespace, pod, options);
   const parse = options.timestamps ? parseTimestamped : (text: string): LogLine => ({ text });
-  const splitter = new LineSplitter();
   const emit = (raw: string[]) => {
     if (raw.length) onLines(raw.map(parse));
   };
+  if (socket) return streamLogOverSocket(socket, api, path, emit, signal);
+  const response = await api.raw(path, { headers: { Accept: 'text/plain, */*' }, signal });
+  const splitter = new LineSplitter();
   if (!response.body) {
     emit(splitter.push(await response.text()));
     emit(splitter.end());

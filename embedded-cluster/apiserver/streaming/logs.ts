@@ -1,8 +1,16 @@
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { StatusCause } from 'kubernetes-types/meta/v1.js';
 import { errors } from '../../api/errors.js';
 import type { LogRequest } from '../../api/node-streams.js';
 import type { Endpoint } from '../handlers/endpoint.js';
+import {
+  isWebSocketRequest,
+  negotiateLogProtocol,
+  standaloneAccept,
+  webSocketSender,
+  type AcceptWebSocket,
+} from './log-websocket.js';
 import { booleanParam, containerStatus, resolveTarget, type NodeStreamsLookup } from './target.js';
 
 /** The PodLogOptions of a `pods/log` request (query parameters, as kubectl sends them). */
@@ -78,21 +86,36 @@ function invalid(field: string, value: number, why: string): StatusCause {
 }
 
 /**
- * GET pods/<name>/log: the container's log as chunked text/plain, streamed from the pod's node;
- * with `follow` until the container stops or the client leaves (pkg/registry/core/pod/rest/log.go).
+ * GET pods/<name>/log: the container's log, streamed from the pod's node — as chunked text/plain,
+ * or, when the request is a WebSocket upgrade, as WebSocket messages (log-websocket.ts); with
+ * `follow` until the container stops or the client leaves (pkg/registry/core/pod/rest/log.go).
+ * Errors before the stream starts (the pod, the container, the options, the protocol) are plain
+ * HTTP Status responses either way, as kube-apiserver opens the log before it upgrades.
+ * `accept` is how an upgrade takes the socket over (the streaming server's, which ends it when
+ * the server closes); without it the upgrade is accepted here.
  */
-export async function serveLogs(endpoint: Endpoint, lookup: NodeStreamsLookup | undefined): Promise<void> {
+export async function serveLogs(
+  endpoint: Endpoint,
+  lookup: NodeStreamsLookup | undefined,
+  accept?: AcceptWebSocket,
+): Promise<void> {
   const { info, query, response, request } = endpoint;
   if (info.verb !== 'get') throw errors.methodNotSupported({ group: '', resource: 'pods/log' }, info.verb);
   const name = info.name!;
   const options = parseLogOptions(query, name);
   const target = await resolveTarget(endpoint.parts, lookup, info.namespace!, name, options.container, true);
   checkLogsAvailable(target.pod, name, target.container, options.previous);
+  const protocol = isWebSocketRequest(request) ? negotiateLogProtocol(request) : undefined;
 
   const abort = new AbortController();
   const onGone = () => abort.abort();
-  request.once('close', onGone);
-  response.once('close', onGone);
+  if (protocol === undefined) {
+    request.once('close', onGone);
+    response.once('close', onGone);
+  } else {
+    // An upgraded request's own 'close' says nothing about the connection; its socket's does.
+    request.socket.once('close', onGone);
+  }
   const logRequest: LogRequest = {
     namespace: target.namespace,
     pod: name,
@@ -111,6 +134,16 @@ export async function serveLogs(endpoint: Endpoint, lookup: NodeStreamsLookup | 
     log.destroy();
     return;
   }
+  if (protocol !== undefined) {
+    abort.signal.addEventListener('abort', () => log.destroy(), { once: true });
+    const ws = await (accept ?? standaloneAccept(endpoint))(protocol);
+    ws.once('close', onGone);
+    const sender = webSocketSender(ws, protocol);
+    // wsstream's first, empty, message: the client knows it is connected before any line.
+    await sender.send(Buffer.alloc(0));
+    await pipeLimited(log, sender, options.limitBytes, abort.signal);
+    return;
+  }
   response.writeHead(200, {
     'Content-Type': 'text/plain',
     'Cache-Control': 'no-cache, private',
@@ -118,7 +151,7 @@ export async function serveLogs(endpoint: Endpoint, lookup: NodeStreamsLookup | 
   });
   // Headers now, so that `kubectl logs -f` on a quiet container shows it is connected.
   response.flushHeaders();
-  await pipeLimited(log, response, options.limitBytes, abort.signal);
+  await pipeLimited(log, responseSender(response), options.limitBytes, abort.signal);
 }
 
 /**
@@ -149,10 +182,25 @@ export function checkLogsAvailable(
   }
 }
 
-/** Copy the log to the response, stopping after `limit` bytes or when the client goes. */
+/** Where a log's data goes: `send` resolves when more may follow (the receiver's pace). */
+interface LogSender {
+  send(data: Buffer): Promise<void> | undefined;
+  end(): void;
+}
+
+/** The HTTP response as a sender: waits for 'drain' only when the response's buffer is full. */
+function responseSender(response: ServerResponse): LogSender {
+  return {
+    send: (data) =>
+      response.write(data) ? undefined : new Promise((resolve) => response.once('drain', resolve)),
+    end: () => response.end(),
+  };
+}
+
+/** Copy the log to the sender, stopping after `limit` bytes or when the client goes. */
 function pipeLimited(
   log: Readable,
-  response: NodeJS.WritableStream & { end(): void; destroyed?: boolean },
+  sender: LogSender,
   limit: number | undefined,
   signal: AbortSignal,
 ): Promise<void> {
@@ -164,16 +212,19 @@ function pipeLimited(
       done = true;
       log.off('data', onData);
       log.destroy();
-      if (!signal.aborted) response.end();
+      if (!signal.aborted) sender.end();
       resolve();
     };
     const onData = (chunk: Buffer | string) => {
       let data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       if (limit !== undefined && sent + data.length > limit) data = data.subarray(0, limit - sent);
       sent += data.length;
-      if (data.length > 0 && !response.write(data)) {
-        log.pause();
-        response.once('drain', () => log.resume());
+      if (data.length > 0) {
+        const written = sender.send(data);
+        if (written) {
+          log.pause();
+          void written.then(() => log.resume());
+        }
       }
       if (limit !== undefined && sent >= limit) finish();
     };

@@ -58,8 +58,15 @@ export class StreamingServer {
   /** Serve `pods/<name>/<subresource>` for log, exec, attach and portforward. */
   async serve(endpoint: Endpoint): Promise<void> {
     const { info } = endpoint;
-    if (info.subresource === 'log') return serveLogs(endpoint, this.lookup);
     const socket = upgrades.get(endpoint.request);
+    if (info.subresource === 'log') {
+      // Over WebSocket when the request is an upgrade; the socket is then one of ours to end.
+      return serveLogs(
+        endpoint,
+        this.lookup,
+        socket && ((protocol) => this.accept(endpoint, socket, protocol)),
+      );
+    }
     if (!socket) throw errors.badRequest('Upgrade request required');
     if (info.verb !== 'get' && info.verb !== 'create') {
       throw errors.methodNotSupported({ group: '', resource: `pods/${info.subresource}` }, info.verb);
