@@ -78,7 +78,12 @@ export const useDiscoveryStore = defineStore('discovery', () => {
    * names a version other than the preferred one, the preferred type's facts are used with the
    * route's version (scope and kind do not change between versions).
    */
-  function typeOf(clusterId: string, group: string, version: string, resource: string): ResourceType | undefined {
+  function typeOf(
+    clusterId: string,
+    group: string,
+    version: string,
+    resource: string,
+  ): ResourceType | undefined {
     const types = entries.get(clusterId)?.discovery?.types ?? [];
     const found = types.find((t) => t.group === group && t.resource === resource);
     if (!found) return undefined;

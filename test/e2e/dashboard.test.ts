@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchChromium, startUi, type UiProcess } from '../support/browser.js';
-import { kubectl } from '../support/kubectl.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const skip = browserUnavailable();
@@ -36,7 +35,7 @@ describe.skipIf(skip)('the dashboard in Chromium', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     data = await tempDir('e2e');
     ui = await startUi(data.path);
-    browser = await launchChromium();
+    browser = await launchChromium(ui);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     // Chrome logs every failed fetch as a console error; those are judged by their URL below.
     page.on('console', (message) => {
@@ -65,13 +64,7 @@ describe.skipIf(skip)('the dashboard in Chromium', { timeout: 90_000 }, () => {
   });
 
   it('shows a Deployment’s pods appearing and turning Running, live', async () => {
-    const created = await kubectl(ui.kubeconfig, [
-      'create',
-      'deployment',
-      'web',
-      '--image=nginx',
-      '--replicas=3',
-    ]);
+    const created = await ui.kubectl(['create', 'deployment', 'web', '--image=nginx', '--replicas=3']);
     expect(created.code).toBe(0);
     await page.goto(`${new URL(ui.url).origin}/#/c/embedded/r/core/v1/pods`);
     await expect

@@ -14,7 +14,10 @@ export function connectionTone(connection: ClusterConnection): { tone: Tone; lab
     case 'reconnecting':
       return { tone: 'warning', label: 'Reconnecting…' };
     case 'disconnected':
-      return { tone: 'danger', label: `Disconnected${connection.error ? `: ${connection.error.message}` : ''}` };
+      return {
+        tone: 'danger',
+        label: `Disconnected${connection.error ? `: ${connection.error.message}` : ''}`,
+      };
     case 'idle':
       return { tone: 'idle', label: 'Not connected yet' };
   }
@@ -27,7 +30,8 @@ export function embeddedTone(
 ): { tone: Tone; label: string } {
   if (!state || state.phase === 'running') return connectionTone(connection);
   const what = state.message ? `: ${state.message}` : '';
-  if (state.phase === 'failed' || state.phase === 'stopped') return { tone: 'danger', label: `Cluster ${state.phase}${what}` };
+  if (state.phase === 'failed' || state.phase === 'stopped')
+    return { tone: 'danger', label: `Cluster ${state.phase}${what}` };
   return { tone: 'warning', label: `Cluster ${state.phase}${what}` };
 }
 

@@ -16,7 +16,8 @@ interface NodeCondition {
  * Ready or has not registered yet.
  */
 export function nodeNotReady(nodes: readonly KubeObject[]): { reason: string; message: string } | undefined {
-  const node = nodes.find((n) => n.metadata.name === EMBEDDED_NODE) ?? (nodes.length === 1 ? nodes[0] : undefined);
+  const node =
+    nodes.find((n) => n.metadata.name === EMBEDDED_NODE) ?? (nodes.length === 1 ? nodes[0] : undefined);
   const conditions = (node?.status as { conditions?: NodeCondition[] } | undefined)?.conditions ?? [];
   const ready = conditions.find((c) => c.type === 'Ready');
   if (!ready || ready.status === 'True') return undefined;

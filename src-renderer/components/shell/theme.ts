@@ -19,5 +19,9 @@ export function nextTheme(setting: ThemeSetting): ThemeSetting {
 
 /** What the toggle says about a setting. */
 export function themeLabel(setting: ThemeSetting): string {
-  return setting === 'system' ? 'Theme: follow the system' : setting === 'light' ? 'Theme: light' : 'Theme: dark';
+  return setting === 'system'
+    ? 'Theme: follow the system'
+    : setting === 'light'
+      ? 'Theme: light'
+      : 'Theme: dark';
 }

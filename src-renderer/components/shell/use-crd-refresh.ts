@@ -24,7 +24,9 @@ export function useCrdRefresh(clusterId: MaybeRefOrGetter<string | undefined>, d
     if (!id) return undefined;
     const served = discovery
       .entry(id)
-      .discovery?.types.some((t) => t.group === CRDS.group && t.resource === CRDS.resource && t.verbs?.includes('watch'));
+      .discovery?.types.some(
+        (t) => t.group === CRDS.group && t.resource === CRDS.resource && t.verbs?.includes('watch'),
+      );
     return served ? { clusterId: id, type: CRDS, mode: 'table' } : undefined;
   });
   let timer: ReturnType<typeof setTimeout> | undefined;

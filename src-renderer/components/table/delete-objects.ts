@@ -17,10 +17,13 @@ export interface DeleteResult {
  * The grace period field's value as seconds: blank means the object's own default (undefined);
  * otherwise a whole number ≥ 0 (0 deletes at once, as `kubectl delete --grace-period=0`).
  */
-export function parseGracePeriod(text: string): { ok: true; seconds: number | undefined } | { ok: false; error: string } {
+export function parseGracePeriod(
+  text: string,
+): { ok: true; seconds: number | undefined } | { ok: false; error: string } {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: true, seconds: undefined };
-  if (!/^\d+$/.test(trimmed)) return { ok: false, error: 'The grace period is a whole number of seconds (0 or more).' };
+  if (!/^\d+$/.test(trimmed))
+    return { ok: false, error: 'The grace period is a whole number of seconds (0 or more).' };
   return { ok: true, seconds: Number(trimmed) };
 }
 
@@ -52,7 +55,11 @@ export async function deleteObjects(
           error:
             error instanceof StatusError
               ? error
-              : new StatusError({ kind: 'Status', code: 0, message: error instanceof Error ? error.message : String(error) }),
+              : new StatusError({
+                  kind: 'Status',
+                  code: 0,
+                  message: error instanceof Error ? error.message : String(error),
+                }),
         };
       }
     }

@@ -132,7 +132,8 @@ export function parseLabelSelector(input: string): ParsedSelector {
     } else if (op.kind === 'word' && (op.text === 'in' || op.text === 'notin')) {
       next();
       const open = next();
-      if (open.kind !== 'op' || open.text !== '(') return fail(`"(" was expected after "${op.text}"`, open.at);
+      if (open.kind !== 'op' || open.text !== '(')
+        return fail(`"(" was expected after "${op.text}"`, open.at);
       const first = peek();
       if (first.kind === 'op' && first.text === ')') {
         return fail(`"${op.text}" needs at least one value`, first.at);
@@ -185,7 +186,10 @@ export function formatRequirement(r: Requirement): string {
 }
 
 /** Whether `labels` satisfy every requirement (the server's semantics, for tests and previews). */
-export function matchesSelector(requirements: readonly Requirement[], labels: Record<string, string> = {}): boolean {
+export function matchesSelector(
+  requirements: readonly Requirement[],
+  labels: Record<string, string> = {},
+): boolean {
   return requirements.every((r) => {
     const has = Object.hasOwn(labels, r.key);
     const value = labels[r.key];

@@ -1,14 +1,7 @@
 import { computed, ref, shallowRef, toValue, watch, type MaybeRefOrGetter } from 'vue';
 import { typeKey, type ResourceType, type TableRow } from '../../kube/index.js';
 import { useResourcesStore } from '../../stores/index.js';
-import {
-  filterRows,
-  nextSort,
-  rowKey,
-  shownColumns,
-  sortRows,
-  type SortSpec,
-} from './table-model.js';
+import { filterRows, nextSort, rowKey, shownColumns, sortRows, type SortSpec } from './table-model.js';
 
 /**
  * A resource table's state: the live Table-mode list of a kind (the label selector goes to the
