@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, startCluster, type RunningCluster } from './cluster.js';
 import { jsonLogger, type Logger } from './util/logger.js';
+import { describeParseError } from './util/parse-args-errors.js';
 
 /**
  * `kubedesk`: the command line. `kubedesk serve` runs the embedded cluster headless until SIGINT
@@ -278,24 +279,6 @@ function leveled(logger: Logger, level: LogLevel): Logger {
     warn: at >= 1 ? logger.warn : off,
     info: at >= 2 ? logger.info : off,
   };
-}
-
-/** The message for a `node:util` parseArgs error, in kubectl's words where it has them. */
-function describeParseError(error: unknown): string {
-  const { code, message } = error as { code?: string; message: string };
-  const flag = /'(-[^' ]*)/.exec(message)?.[1];
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown flag: ${flag ?? message}`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument: ${/'([^']*)'/.exec(message)?.[1] ?? message}`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing|ambiguous/.test(message)
-        ? `flag needs an argument: ${flag ?? message}`
-        : message;
-    default:
-      return message;
-  }
 }
 
 function isHttpUrl(text: string): boolean {

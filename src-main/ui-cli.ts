@@ -13,6 +13,7 @@ import { ClusterSupervisor } from './cluster-host/supervisor.js';
 import { contextId, kubeconfigDirectory } from './gateway/cluster-directory.js';
 import { startGateway } from './gateway/gateway.js';
 import type { RuntimeName } from './shared/bridge.js';
+import { describeParseError } from '../embedded-cluster/util/parse-args-errors.js';
 
 /**
  * `kubedesk ui`: browser mode. Runs the embedded cluster under a {@link ClusterSupervisor}, serves
@@ -234,24 +235,6 @@ function explainListenError(error: unknown, port: number): string {
   if (code === 'EACCES')
     return `not allowed to listen on 127.0.0.1:${port}; choose a port above 1023 with --port N.`;
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The message for a `node:util` parseArgs error, in the words `kubedesk serve` uses. */
-function describeParseError(error: unknown): string {
-  const { code, message } = error as { code?: string; message: string };
-  const flag = /'(-[^' ]*)/.exec(message)?.[1];
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown flag: ${flag ?? message}`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument: ${/'([^']*)'/.exec(message)?.[1] ?? message}`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing|ambiguous/.test(message)
-        ? `flag needs an argument: ${flag ?? message}`
-        : message;
-    default:
-      return message;
-  }
 }
 
 /**
