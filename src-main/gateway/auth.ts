@@ -13,7 +13,14 @@ import { failureStatus } from './status.js';
  * WebSocket hijacking).
  */
 
-export const SESSION_COOKIE = 'kubedesk_session';
+/**
+ * The session cookie's name for a gateway on `port`. Browsers scope cookies by host, not by port
+ * (RFC 6265 §8.5), so two gateways on 127.0.0.1 (two `kubedesk ui`, or one next to the app) would
+ * overwrite each other's cookie under a shared name; one name per port keeps both signed in.
+ */
+export function sessionCookieName(port: number): string {
+  return `kubedesk_session_${port}`;
+}
 
 /** A fresh per-launch token: 32 random bytes, base64url. */
 export function newToken(): string {
@@ -30,6 +37,8 @@ export type Verdict =
 export class GatewayAuth {
   private readonly digest: Buffer;
   private hosts = new Set<string>();
+  /** Unknown until the port is: no request passes the Host check before then anyway. */
+  private cookieName = sessionCookieName(0);
 
   constructor(readonly token: string) {
     this.digest = sha256(token);
@@ -39,6 +48,7 @@ export class GatewayAuth {
   listening(port: number, host: string): void {
     const names = ['127.0.0.1', 'localhost', host.includes(':') ? `[${host}]` : host];
     this.hosts = new Set(names.map((name) => `${name}:${port}`));
+    this.cookieName = sessionCookieName(port);
   }
 
   /** Whether the request's `Host` is one of the gateway's own (the DNS-rebinding check). */
@@ -64,7 +74,7 @@ export class GatewayAuth {
         ok: false,
         code: 303,
         location: `${url.pathname}${url.search}`,
-        cookie: `${SESSION_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
+        cookie: `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
       };
     }
     if (!this.authenticated(req)) {
@@ -86,7 +96,7 @@ export class GatewayAuth {
   private authenticated(req: IncomingMessage): boolean {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     if (bearer !== undefined && this.matches(bearer)) return true;
-    return cookieValues(req.headers.cookie, SESSION_COOKIE).some((value) => this.matches(value));
+    return cookieValues(req.headers.cookie, this.cookieName).some((value) => this.matches(value));
   }
 
   /** Constant-time comparison (of digests, so that the lengths need not match). */

@@ -1,3 +1,4 @@
+import { sessionCookieName } from '../../src-main/gateway/auth.js';
 import { mkdir, readFile, writeFile, appendFile } from 'node:fs/promises';
 import {
   createServer,
@@ -284,7 +285,7 @@ describe('forwarding with kubeconfig credentials', () => {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = httpRequest(`${gateway.url}/clusters/context%3Amy%2520anon/api`, {
         headers: {
-          cookie: `kubedesk_session=${TOKEN}`,
+          cookie: `${sessionCookieName(Number(new URL(gateway.url).port))}=${TOKEN}`,
           origin: gateway.url,
           accept: 'application/json',
           'x-custom': 'kept',

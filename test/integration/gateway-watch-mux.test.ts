@@ -1,3 +1,4 @@
+import { sessionCookieName } from '../../src-main/gateway/auth.js';
 import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -94,7 +95,10 @@ class MuxSocket {
 
   static async open(): Promise<MuxSocket> {
     const ws = new WebSocket(`${gateway.url.replace(/^http/, 'ws')}/app/watch`, {
-      headers: { cookie: `kubedesk_session=${TOKEN}`, origin: gateway.url },
+      headers: {
+        cookie: `${sessionCookieName(Number(new URL(gateway.url).port))}=${TOKEN}`,
+        origin: gateway.url,
+      },
     });
     const socket = new MuxSocket(ws);
     await new Promise<void>((resolve, reject) => {
@@ -279,7 +283,12 @@ describe('the watch multiplexer', () => {
         ws.on('open', () => reject(new Error('upgraded')));
         ws.on('error', reject);
       });
-    expect(await attempt({ cookie: `kubedesk_session=${TOKEN}`, origin: 'http://evil.example' })).toBe(403);
+    expect(
+      await attempt({
+        cookie: `${sessionCookieName(Number(new URL(gateway.url).port))}=${TOKEN}`,
+        origin: 'http://evil.example',
+      }),
+    ).toBe(403);
     expect(await attempt({ origin: gateway.url })).toBe(401);
   });
 
@@ -289,7 +298,10 @@ describe('the watch multiplexer', () => {
       // Node 20 has no global WebSocket; ws's speaks the same onopen/onmessage/onclose API.
       createSocket: (url) =>
         new WebSocket(url, {
-          headers: { cookie: `kubedesk_session=${TOKEN}`, origin: gateway.url },
+          headers: {
+            cookie: `${sessionCookieName(Number(new URL(gateway.url).port))}=${TOKEN}`,
+            origin: gateway.url,
+          },
         }) as unknown as WebSocketLike,
     });
     const api = new KubeApi({

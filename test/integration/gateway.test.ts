@@ -1,3 +1,4 @@
+import { sessionCookieName } from '../../src-main/gateway/auth.js';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -114,10 +115,10 @@ describe('the token', () => {
     expect(res.code).toBe(303);
     expect(res.headers.location).toBe('/some/route?x=1');
     expect(res.headers['set-cookie']).toEqual([
-      `kubedesk_session=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`,
+      `${sessionCookieName(Number(new URL(gateway.url).port))}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`,
     ]);
     const withCookie = await raw('/clusters/embedded/api/v1/namespaces/default', {
-      headers: { cookie: `other=1; kubedesk_session=${TOKEN}` },
+      headers: { cookie: `other=1; ${sessionCookieName(Number(new URL(gateway.url).port))}=${TOKEN}` },
     });
     expect(withCookie.code).toBe(200);
   });
@@ -299,7 +300,12 @@ describe('WebSocket upgrades', () => {
     const ws = new WebSocket(
       `${gateway.url.replace('http', 'ws')}${execPath(['sh', '-c', 'cat; echo done >&2'])}`,
       ['v5.channel.k8s.io', 'v4.channel.k8s.io'],
-      { headers: { cookie: `kubedesk_session=${TOKEN}`, origin: gateway.url } },
+      {
+        headers: {
+          cookie: `${sessionCookieName(Number(new URL(gateway.url).port))}=${TOKEN}`,
+          origin: gateway.url,
+        },
+      },
     );
     const frames: Buffer[] = [];
     ws.on('message', (data: Buffer) => frames.push(data));

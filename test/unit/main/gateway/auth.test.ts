@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { cookieValues, GatewayAuth, newToken } from '../../../../src-main/gateway/auth.js';
+import { cookieValues, GatewayAuth, newToken, sessionCookieName } from '../../../../src-main/gateway/auth.js';
 
 const TOKEN = 'unit-token';
+/** The cookie of the gateway on port 4000, the one these tests listen on. */
+const COOKIE = 'kubedesk_session_4000';
 
 function request(url: string, headers: Record<string, string> = {}, method = 'GET'): IncomingMessage {
   return { url, method, headers: { host: '127.0.0.1:4000', ...headers } } as unknown as IncomingMessage;
@@ -27,20 +29,40 @@ describe('GatewayAuth', () => {
       ok: false,
       code: 303,
       location: '/pods?ns=a',
-      cookie: `kubedesk_session=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`,
+      cookie: `${COOKIE}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`,
     });
     expect(auth().check(request('/?token=wrong'), false)).toMatchObject({ code: 401 });
   });
 
   it('accepts the cookie or a bearer token, nothing else', () => {
     const a = auth();
-    expect(a.check(request('/x', { cookie: `a=b; kubedesk_session=${TOKEN}` }), false)).toEqual({ ok: true });
+    expect(a.check(request('/x', { cookie: `a=b; ${COOKIE}=${TOKEN}` }), false)).toEqual({ ok: true });
     expect(a.check(request('/x', { authorization: `Bearer ${TOKEN}` }), false)).toEqual({ ok: true });
     expect(a.check(request('/x', { authorization: `Basic ${TOKEN}` }), false)).toMatchObject({ code: 401 });
-    expect(a.check(request('/x', { cookie: `kubedesk_session=${TOKEN}x` }), false)).toMatchObject({
+    expect(a.check(request('/x', { cookie: `${COOKIE}=${TOKEN}x` }), false)).toMatchObject({
       code: 401,
     });
     expect(a.check(request('/x'), false)).toMatchObject({ code: 401 });
+  });
+
+  it('names its cookie after its port, so that gateways on other ports keep their own', () => {
+    expect(sessionCookieName(7420)).toBe('kubedesk_session_7420');
+    const a = auth();
+    // Another gateway's cookie (same host, other port) or the old port-less name: not signed in.
+    for (const name of ['kubedesk_session_4001', 'kubedesk_session']) {
+      expect(a.check(request('/x', { cookie: `${name}=${TOKEN}` }), false)).toMatchObject({ code: 401 });
+    }
+    // Both cookies sent together, as a browser does for 127.0.0.1: this port's one counts.
+    const both = { cookie: `kubedesk_session_4001=other; ${COOKIE}=${TOKEN}` };
+    expect(a.check(request('/x', both), false)).toEqual({ ok: true });
+    // Two gateways hand out two cookies that do not overwrite each other.
+    const other = new GatewayAuth('other-token');
+    other.listening(4001, '127.0.0.1');
+    const launch = other.check(request('/?token=other-token', { host: '127.0.0.1:4001' }), false);
+    expect(launch).toMatchObject({
+      code: 303,
+      cookie: expect.stringMatching(/^kubedesk_session_4001=other-token;/),
+    });
   });
 
   it('checks the Host on every request', () => {
