@@ -1,4 +1,4 @@
-/** The renderer's Pinia stores for clusters, discovery, namespaces and live resource lists. See ../kube/README.md. */
+/** The renderer's Pinia stores for clusters, discovery, namespaces, live resource lists and terminals. See ../kube/README.md. */
 export { EMBEDDED_ID, useClustersStore, type ClustersConnectOptions } from './clusters.js';
 export { useDiscoveryStore, type DiscoveryEntry } from './discovery.js';
 export { InformerRegistry, specKey, type InformerSpec, type Lease } from './informer-registry.js';
@@ -11,3 +11,15 @@ export {
   type ResourceListHandle,
   type ResourceQuery,
 } from './resources.js';
+export {
+  PANEL_DEFAULT_HEIGHT,
+  PANEL_MIN_HEIGHT,
+  terminalTitle,
+  useTerminalsStore,
+  type TerminalChoice,
+  type TerminalMode,
+  type TerminalReport,
+  type TerminalSessionInfo,
+  type TerminalState,
+  type TerminalTarget,
+} from './terminals.js';

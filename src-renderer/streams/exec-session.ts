@@ -49,6 +49,34 @@ export function execUrl(clusterWsRoot: string, target: ExecTarget): string {
   return `${clusterWsRoot.replace(/\/+$/, '')}${pod}/exec?${params.toString()}`;
 }
 
+/** What to attach to: a container's main process, with its own TTY and stdin settings. */
+export interface AttachTarget {
+  namespace: string;
+  pod: string;
+  container?: string | undefined;
+  /** The container's `tty` (kube attaches with a TTY only when the container has one). */
+  tty: boolean;
+  /** The container's `stdin` (input only reaches a process whose container keeps stdin open). */
+  stdin: boolean;
+}
+
+/**
+ * The attach URL under a cluster's root: the exec channel protocol without a command. As
+ * `kubectl attach` does, the TTY follows the container's own setting, and stderr is a separate
+ * stream only without one (a TTY merges it into stdout).
+ * https://github.com/kubernetes/kubectl/blob/master/pkg/cmd/attach/attach.go
+ */
+export function attachUrl(clusterWsRoot: string, target: AttachTarget): string {
+  const params = new URLSearchParams();
+  if (target.container) params.set('container', target.container);
+  params.set('stdin', String(target.stdin));
+  params.set('stdout', 'true');
+  params.set('stderr', String(!target.tty));
+  params.set('tty', String(target.tty));
+  const pod = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}`;
+  return `${clusterWsRoot.replace(/\/+$/, '')}${pod}/attach?${params.toString()}`;
+}
+
 /**
  * A cluster root as a WebSocket URL: `http(s)://…` becomes `ws(s)://…`, and a relative root
  * (browser mode, same origin as the page) is resolved against `base`.
