@@ -6,7 +6,7 @@ import {
   type KubeObject,
   type ResourceType,
 } from '../kube/index.js';
-import { applyDocuments, FIELD_MANAGER, type DocumentResult } from './apply/apply.js';
+import { applyDocument, applyDocuments, FIELD_MANAGER, type DocumentResult } from './apply/apply.js';
 import { ResourceResolver } from './apply/resource-resolver.js';
 import { problemsOf, type FieldProblem } from './apply/server-problems.js';
 import { convertText, findDeprecations } from './deprecations/index.js';
@@ -182,6 +182,12 @@ export function useEditorSession(options: EditorSessionOptions) {
   }
 
   /** Monaco's diff of the live objects (as the server has them) against the buffer's documents. */
+  /**
+   * Diff as `kubectl diff` does: each live object against what the server would make of the
+   * manifest (a server-side apply dry run), so both sides are defaulted and in the server's field
+   * order, and only real changes show. Where the dry run fails, the manifest as written stands in,
+   * under the server's message.
+   */
   async function showDiff(): Promise<void> {
     const api = options.api();
     const r = resolver();
@@ -195,23 +201,31 @@ export function useEditorSession(options: EditorSessionOptions) {
         if (!doc.object || !doc.apiVersion || !doc.kind || !doc.name) continue;
         const type = await r.resolve(doc.apiVersion, doc.kind);
         const namespace = type.namespaced ? (doc.namespace ?? options.namespace()) : undefined;
-        const liveObject = await getOrUndefined(api, type, doc.name, namespace);
+        const [liveObject, planned] = await Promise.all([
+          getOrUndefined(api, type, doc.name, namespace),
+          applyDocument(api, r, doc, { namespace: options.namespace(), dryRun: true }),
+        ]);
         const header = `# ${doc.kind} ${namespace ? `${namespace}/` : ''}${doc.name}`;
         left.push(
           `${header}${liveObject ? '' : ' (does not exist yet)'}\n${liveObject ? comparableYaml(liveObject) : ''}`,
         );
-        const mine = {
-          ...doc.object,
-          metadata: { ...(doc.object.metadata as object), ...(namespace ? { namespace } : {}) },
-        };
-        right.push(`${header}\n${toYaml(mine)}`);
+        if (planned.object) {
+          right.push(`${header}\n${comparableYaml(planned.object)}`);
+        } else {
+          const mine = {
+            ...doc.object,
+            metadata: { ...(doc.object.metadata as object), ...(namespace ? { namespace } : {}) },
+          };
+          const why = planned.error?.message ?? 'the server dry run failed';
+          right.push(`${header} (as written: ${why.replace(/\s+/g, ' ')})\n${toYaml(mine)}`);
+        }
       }
       if (left.length === 0) {
         notice.value = 'Nothing to compare: no document has an apiVersion, a kind and a name.';
         return;
       }
       diff.value = {
-        title: 'Live objects ↔ editor',
+        title: 'Live objects ↔ after apply (server dry run)',
         original: left.join('---\n'),
         modified: right.join('---\n'),
       };

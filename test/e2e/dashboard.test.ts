@@ -1,86 +1,116 @@
 /**
  * The dashboard in real Chromium, in browser mode against a real `kubedesk ui` (simulated
- * runtime): it opens on the embedded cluster, breaks no Content-Security-Policy rule, and a
- * Deployment created with kubectl appears in the Pods table with its pods turning Running live.
+ * runtime): it opens on the embedded cluster with no script or CSP error; a Deployment created
+ * with kubectl appears in the Pods table and its pods turn Running live; deleting it empties the
+ * table; when the API goes away the banner says so, and when it is back the tables catch up with
+ * what changed meanwhile.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailable, launchChromium, startUi, type UiProcess } from '../support/browser.js';
-import { tempDir } from '../support/temp-dir.js';
+import { browserUnavailable } from '../support/browser.js';
+import { openDashboard, pageText, type DashboardSession } from '../support/dashboard-session.js';
 
 const skip = browserUnavailable();
 if (skip) console.warn(`skipping the browser suite: ${skip}`);
 
-/**
- * Requests that may fail by design: the simulated node serves no metrics.k8s.io (the overview
- * then says "metrics not available"); a browser asks for a favicon.
- */
-function expectedFailure(url: string): boolean {
-  return /\/apis\/metrics\.k8s\.io\/|\/favicon\.ico$/.test(url);
+const PODS = '/c/embedded/r/core/v1/pods';
+
+/** How many times a pattern occurs in the page's text. */
+async function count(session: DashboardSession, pattern: RegExp): Promise<number> {
+  return (await pageText(session.page)).match(new RegExp(pattern, 'g'))?.length ?? 0;
 }
 
-/** Screenshots of the main views, shown in the README. */
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** The `kubedesk serve` processes under `pid` (the supervised cluster), deepest last. */
+function clusterProcesses(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number): void => {
+    for (const child of children.get(parent) ?? []) {
+      const cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
+      if (cmdline.includes('serve')) found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
 
-describe.skipIf(skip)('the dashboard in Chromium', { timeout: 90_000 }, () => {
-  let data: Awaited<ReturnType<typeof tempDir>>;
-  let ui: UiProcess;
-  let browser: Browser;
-  let page: Page;
-  const problems: string[] = [];
+describe.skipIf(skip)('the dashboard in Chromium', { timeout: 120_000 }, () => {
+  let session: DashboardSession;
 
   beforeAll(async () => {
-    data = await tempDir('e2e');
-    ui = await startUi(data.path);
-    browser = await launchChromium(ui);
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    // Chrome logs every failed fetch as a console error; those are judged by their URL below.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-        problems.push(message.text());
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400 && !expectedFailure(response.url()))
-        problems.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('pageerror', (error) => problems.push(String(error)));
-    await mkdir(SHOTS, { recursive: true });
+    session = await openDashboard();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await ui?.stop();
-    await data?.remove();
+    await session?.close();
   }, 60_000);
 
   it('opens on the embedded cluster’s overview, with no script or CSP error', async () => {
-    await page.goto(ui.url);
-    await page.waitForURL(/#\/c\/embedded\/overview/, { timeout: 30_000 });
-    await page.waitForLoadState('networkidle').catch(() => {});
-    await page.screenshot({ path: join(SHOTS, 'overview.png') });
-    expect(problems).toEqual([]);
+    await session.page.waitForLoadState('networkidle').catch(() => {});
+    await session.shot('overview');
+    expect(session.takeProblems()).toEqual([]);
   });
 
   it('shows a Deployment’s pods appearing and turning Running, live', async () => {
-    const created = await ui.kubectl(['create', 'deployment', 'web', '--image=nginx', '--replicas=3']);
+    const created = await session.ui.kubectl([
+      'create',
+      'deployment',
+      'web',
+      '--image=nginx',
+      '--replicas=3',
+    ]);
     expect(created.code).toBe(0);
-    await page.goto(`${new URL(ui.url).origin}/#/c/embedded/r/core/v1/pods`);
+    await session.open(PODS);
+    await expect.poll(() => count(session, /web-[a-z0-9]+-[a-z0-9]+/), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => count(session, /Running/), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await session.shot('pods');
+    expect(session.takeProblems()).toEqual([]);
+  });
+
+  it('empties the table when the Deployment is deleted', async () => {
+    const deleted = await session.ui.kubectl(['delete', 'deployment', 'web', '--wait=false']);
+    expect(deleted.code).toBe(0);
+    await expect.poll(() => count(session, /web-[a-z0-9]+-[a-z0-9]+/), { timeout: 30_000 }).toBe(0);
+    expect(session.takeProblems()).toEqual([]);
+  });
+
+  it('shows a banner while the API is away, and catches up with what changed meanwhile', async () => {
+    await session.ui.kubectl(['create', 'deployment', 'before', '--image=nginx', '--replicas=2']);
+    await expect.poll(() => count(session, /before-[a-z0-9]+-[a-z0-9]+/), { timeout: 30_000 }).toBe(2);
+
+    session.tolerateFailures = true;
+    const cluster = clusterProcesses(session.ui.child.pid!);
+    expect(cluster.length).toBeGreaterThan(0);
+    for (const pid of cluster) process.kill(pid, 'SIGKILL');
+    const banner = session.page.locator('[data-test=connection-banner]');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.innerText()).toMatch(/Lost connection to .*embedded/i);
+    await session.shot('disconnected');
+
+    // The supervisor restarts the cluster; change things as soon as the API answers, likely
+    // before the page has reconnected: the page must still see all of it.
     await expect
-      .poll(
-        async () => (await page.locator('body').innerText()).match(/web-[a-z0-9]+-[a-z0-9]+/g)?.length ?? 0,
-        {
-          timeout: 30_000,
-        },
-      )
-      .toBeGreaterThanOrEqual(3);
-    await expect
-      .poll(async () => (await page.locator('body').innerText()).match(/Running/g)?.length ?? 0, {
-        timeout: 30_000,
-      })
-      .toBeGreaterThanOrEqual(3);
-    await page.screenshot({ path: join(SHOTS, 'pods.png') });
-    expect(problems).toEqual([]);
+      .poll(async () => (await session.ui.kubectl(['get', 'namespaces'])).code, { timeout: 60_000 })
+      .toBe(0);
+    expect((await session.ui.kubectl(['delete', 'deployment', 'before', '--wait=false'])).code).toBe(0);
+    expect(
+      (await session.ui.kubectl(['create', 'deployment', 'after', '--image=nginx', '--replicas=2'])).code,
+    ).toBe(0);
+
+    await banner.waitFor({ state: 'detached', timeout: 60_000 });
+    session.tolerateFailures = false;
+    await expect.poll(() => count(session, /after-[a-z0-9]+-[a-z0-9]+/), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => count(session, /before-[a-z0-9]+-[a-z0-9]+/), { timeout: 30_000 }).toBe(0);
+    // Script errors are never tolerated; failed requests were, while the API was away.
+    expect(session.takeProblems().filter((p) => !/^5\d\d /.test(p))).toEqual([]);
   });
 });

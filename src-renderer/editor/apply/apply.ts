@@ -91,7 +91,8 @@ export async function applyDocument(
   const namespace = type.namespaced ? (document.namespace ?? options.namespace) : undefined;
   const named: DocumentResult = {
     ...base,
-    resourceName: `${type.group ? `${type.resource}.${type.group}` : type.resource}/${document.name!}`,
+    // kubectl's words: the kind in lower case, then the group (`deployment.apps/web`).
+    resourceName: `${type.kind.toLowerCase()}${type.group ? `.${type.group}` : ''}/${document.name!}`,
     ...(namespace ? { namespace } : {}),
   };
   try {

@@ -39,15 +39,15 @@ describe('resultLine', () => {
   const base: DocumentResult = {
     index: 0,
     description: 'Deployment web',
-    resourceName: 'deployments.apps/web',
+    resourceName: 'deployment.apps/web',
     dryRun: false,
     problems: [],
     conflicts: [],
   };
   it('prints what kubectl prints', () => {
-    expect(resultLine({ ...base, outcome: 'created' })).toBe('deployments.apps/web created');
+    expect(resultLine({ ...base, outcome: 'created' })).toBe('deployment.apps/web created');
     expect(resultLine({ ...base, outcome: 'configured', dryRun: true })).toBe(
-      'deployments.apps/web configured (server dry run)',
+      'deployment.apps/web configured (server dry run)',
     );
   });
 });

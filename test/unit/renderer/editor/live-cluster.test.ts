@@ -193,7 +193,7 @@ describe('server-side apply through KubeApi', () => {
     expect((await apply(DEPLOYMENT('1')))[0]).toMatchObject({
       outcome: 'created',
       namespace: NS,
-      resourceName: 'deployments.apps/web',
+      resourceName: 'deployment.apps/web',
     });
     expect((await apply(DEPLOYMENT('3'), true))[0]?.outcome).toBe('configured');
     expect((await apply(DEPLOYMENT('3')))[0]?.outcome).toBe('configured');
