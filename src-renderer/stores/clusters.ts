@@ -191,8 +191,11 @@ function defaultApi(clusterId: string, environment: AppEnvironment | undefined):
   // from the environment; in browser mode it is the page's own, and a relative URL does too.
   // Ids are URL-safe by contract (ClusterSummary.id), so they go into the path as they are.
   // Watches share one WebSocket to the gateway (a browser allows only six connections to it);
-  // without a gateway URL or WebSocket (Node tests) each is a streamed fetch.
-  const gatewayUrl = environment?.gatewayUrl;
+  // without a gateway URL or WebSocket (Node tests) each is a streamed fetch. A view may ask for
+  // a client before connect() has the environment (a reload straight into a table): the page's
+  // own origin is the gateway's then, and its watches must share the socket all the same, or a
+  // few of them take every connection the browser allows and the rest stall.
+  const gatewayUrl = environment?.gatewayUrl ?? pageOrigin();
   const watchTransport =
     gatewayUrl && typeof globalThis.WebSocket === 'function'
       ? muxTransport(gatewayUrl, clusterId)
@@ -201,6 +204,12 @@ function defaultApi(clusterId: string, environment: AppEnvironment | undefined):
     baseUrl: `${gatewayUrl ?? ''}/clusters/${clusterId}`,
     ...(watchTransport ? { watchTransport } : {}),
   });
+}
+
+/** The page's origin when it was served over HTTP (browser mode, the Electron window), else undefined. */
+function pageOrigin(): string | undefined {
+  const location = (globalThis as { location?: Location }).location;
+  return location && /^https?:$/.test(location.protocol) ? location.origin : undefined;
 }
 
 function messageOf(error: unknown): string {
