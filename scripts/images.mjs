@@ -1,9 +1,11 @@
 // `npm run images`: build, with no registry, the images an offline machine and the
 // Docker test suites need — kubedesk/pause:3.10 (the sandbox image used when
-// registry.k8s.io/pause:3.10 cannot be pulled) and busybox:latest / busybox:1.36
-// from Debian's busybox-static. Each image carries a hash of its inputs as a label
-// and is rebuilt only when missing or when those inputs changed, so a second run
-// takes well under a second.
+// registry.k8s.io/pause:3.10 cannot be pulled), busybox:latest / busybox:1.36
+// from Debian's busybox-static, and luksa/kubia (latest, v1, v2, v3) and
+// luksa/kubia-unhealthy, stand-ins for Kubernetes in Action's images: the book's
+// Node.js app on this machine's own node binary. Each image carries a hash of its
+// inputs as a label and is rebuilt only when missing or when those inputs changed,
+// so a second run takes well under a second.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -15,7 +17,10 @@ import {
   readFileSync,
   readSync,
   closeSync,
+  mkdirSync,
+  realpathSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,7 +121,62 @@ const IMAGES = [
       };
     },
   },
+  {
+    tags: ['luksa/kubia:latest', 'luksa/kubia:v1'],
+    inputs(busybox) {
+      const dir = join(root, 'images/kubia');
+      const files = nodeRuntimeFiles();
+      return {
+        key: [
+          readFileSync(join(dir, 'Dockerfile')),
+          readFileSync(join(dir, 'app.js')),
+          readFileSync(busybox),
+          ...files.map((file) => `${file}:${statSync(file).size}:${statSync(file).mtimeMs}`),
+        ],
+        prepare(context) {
+          copyFileSync(join(dir, 'Dockerfile'), join(context, 'Dockerfile'));
+          const rootfs = join(context, 'rootfs');
+          for (const file of files) {
+            mkdirSync(join(rootfs, dirname(file)), { recursive: true });
+            copyFileSync(file, join(rootfs, file));
+          }
+          mkdirSync(join(rootfs, 'bin'), { recursive: true });
+          copyFileSync(busybox, join(rootfs, 'bin/busybox'));
+          copyFileSync(join(dir, 'app.js'), join(rootfs, 'app.js'));
+        },
+      };
+    },
+  },
+  ...[
+    ['luksa/kubia:v2', 'v2'],
+    ['luksa/kubia:v3', 'v3'],
+    ['luksa/kubia-unhealthy:latest', 'unhealthy'],
+  ].map(([tag, variant]) => ({
+    tags: [tag],
+    inputs() {
+      // Built on luksa/kubia:v1 (just built above), so its hash is part of the inputs.
+      const dockerfile = `FROM luksa/kubia:v1\nENV KUBIA_VARIANT=${variant}\n`;
+      return {
+        key: [dockerfile, builtWith('luksa/kubia:v1') ?? ''],
+        prepare(context) {
+          writeFileSync(join(context, 'Dockerfile'), dockerfile);
+        },
+      };
+    },
+  })),
 ];
+
+/**
+ * This machine's node binary, its shared libraries and their loader (from `ldd`), as absolute
+ * paths: what a `FROM scratch` image needs to run it.
+ */
+function nodeRuntimeFiles() {
+  const node = realpathSync(process.execPath);
+  const ldd = run('ldd', [node]);
+  if (ldd.status !== 0) throw new Error(`ldd ${node} failed:\n${ldd.stderr}`);
+  const libraries = [...ldd.stdout.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)].map((m) => m[1]);
+  return [node, ...new Set(libraries)];
+}
 
 function inputsHash(parts) {
   const hash = createHash('sha256');
