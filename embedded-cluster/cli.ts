@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, startCluster, type RunningCluster } from './cluster.js';
+import { DEFAULT_PORT, startCluster, type ClusterOptions, type RunningCluster } from './cluster.js';
 import { jsonLogger, type Logger } from './util/logger.js';
 import { describeParseError } from './util/parse-args-errors.js';
 
@@ -23,7 +23,7 @@ Run 'kubedesk <command> --help' for a command's flags.
 `;
 
 const SERVE_USAGE = `Usage: kubedesk serve [--data-dir DIR] [--port N] [--host ADDR] [--runtime docker|simulated|none]
-                     [--etcd-endpoints URL,...]
+                     [--etcd-endpoints URL,...] [--no-ingress | --ingress-http-port N --ingress-https-port N]
 
 Run the embedded Kubernetes cluster headless: its API server listens on loopback over HTTPS,
 and DIR/kubeconfig (context "kubedesk") lets kubectl reach it. Prints one line when ready;
@@ -44,8 +44,17 @@ Flags:
                           node says it is simulated), or none (no node: pods stay Pending).
   --etcd-endpoints URLS   Keep cluster state in this etcd cluster instead of DIR/store
                           (comma-separated, e.g. http://127.0.0.1:2379).
+  --no-ingress            Do not run the ingress controller. By default it serves Ingresses on
+                          127.0.0.1 ports 80 and 443 when they are free, else 8080 and 8443, else
+                          any free ports (a Warning event on the IngressClass says why).
+  --ingress-http-port N   The ingress controller's HTTP port (if taken: any free port, with a
+                          warning); 0 for any free port.
+  --ingress-https-port N  The same for HTTPS.
   --log-level LEVEL       Logs on stderr, as JSON lines: error, warn (default) or info.
   -h, --help              Show this help.
+
+The cluster DNS always runs: pods get nameserver 10.96.0.10 (the kube-dns Service). Where the
+DNS and the ingress listen is printed on stderr once the cluster is ready.
 `;
 
 type LogLevel = 'error' | 'warn' | 'info';
@@ -58,6 +67,8 @@ export interface ServeOptions {
   etcdEndpoints?: string[];
   runtime: Runtime;
   logLevel: LogLevel;
+  /** The ingress controller: off (`--no-ingress`), or the ports asked for; absent: on, default ports. */
+  ingress?: false | { httpPort?: number; httpsPort?: number };
 }
 
 type Runtime = 'docker' | 'none' | 'simulated';
@@ -143,6 +154,9 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
         'etcd-endpoints': { type: 'string' },
         runtime: { type: 'string' },
         'log-level': { type: 'string' },
+        'no-ingress': { type: 'boolean' },
+        'ingress-http-port': { type: 'string' },
+        'ingress-https-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -157,14 +171,7 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
     dataDirFlag === '~' || dataDirFlag.startsWith('~/') ? home + dataDirFlag.slice(1) : dataDirFlag,
   );
 
-  const portFlag = values.port ?? String(DEFAULT_PORT);
-  const port = Number(portFlag);
-  if (!/^\d{1,5}$/.test(portFlag) || port > 65535) {
-    throw new UsageError(
-      `invalid value "${portFlag}" for --port: want a port number from 0 to 65535`,
-      command,
-    );
-  }
+  const port = portNumber('--port', values.port ?? String(DEFAULT_PORT));
 
   const hostFlag = values.host ?? '127.0.0.1';
   const host = hostFlag === 'localhost' ? '127.0.0.1' : hostFlag;
@@ -203,10 +210,71 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
   const runtime = (values.runtime ?? 'docker') as Runtime;
   if (!RUNTIMES.includes(runtime)) {
     throw new UsageError(
-      `invalid value "${values.runtime}" for --runtime: want one of ${RUNTIMES.join(', ')}` + command,
+      `invalid value "${values.runtime}" for --runtime: want one of ${RUNTIMES.join(', ')}`,
+      command,
     );
   }
-  return { dataDir, port, host, runtime, logLevel, ...(etcdEndpoints ? { etcdEndpoints } : {}) };
+  let ingress: ServeOptions['ingress'];
+  const httpFlag = values['ingress-http-port'];
+  const httpsFlag = values['ingress-https-port'];
+  if (values['no-ingress']) {
+    if (httpFlag !== undefined || httpsFlag !== undefined) {
+      throw new UsageError('--no-ingress and --ingress-http(s)-port do not go together', command);
+    }
+    ingress = false;
+  } else if (httpFlag !== undefined || httpsFlag !== undefined) {
+    ingress = {
+      ...(httpFlag !== undefined ? { httpPort: portNumber('--ingress-http-port', httpFlag) } : {}),
+      ...(httpsFlag !== undefined ? { httpsPort: portNumber('--ingress-https-port', httpsFlag) } : {}),
+    };
+  }
+  return {
+    dataDir,
+    port,
+    host,
+    runtime,
+    logLevel,
+    ...(etcdEndpoints ? { etcdEndpoints } : {}),
+    ...(ingress !== undefined ? { ingress } : {}),
+  };
+}
+
+/** A port flag's value, 0 to 65535. Throws {@link UsageError}. */
+function portNumber(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port > 65535) {
+    throw new UsageError(
+      `invalid value "${text}" for ${flag}: want a port number from 0 to 65535`,
+      'kubedesk serve',
+    );
+  }
+  return port;
+}
+
+/**
+ * The ingress controller's options for `startCluster`: on unless `--no-ingress`; a port given on
+ * the command line falls back to any free port (never to another fixed one) when it is taken.
+ */
+function ingressOptions(ingress: ServeOptions['ingress']): ClusterOptions['ingress'] {
+  if (ingress === false) return false;
+  return {
+    ...(ingress?.httpPort !== undefined ? { httpPort: ingress.httpPort, fallbackHttpPort: 0 } : {}),
+    ...(ingress?.httpsPort !== undefined ? { httpsPort: ingress.httpsPort, fallbackHttpsPort: 0 } : {}),
+  };
+}
+
+/** Where the cluster's networking answers, in one line for stderr (stdout has the ready line only). */
+function describeNetworking(cluster: RunningCluster): string {
+  const parts: string[] = [];
+  if (cluster.ingress) {
+    const { httpPort, httpsPort } = cluster.ingress;
+    parts.push(`ingress at http://127.0.0.1:${httpPort} and https://127.0.0.1:${httpsPort}`);
+  } else parts.push('ingress off');
+  if (cluster.dns) {
+    const { host, port, clusterIP } = cluster.dns;
+    parts.push(`cluster DNS on ${host.includes(':') ? `[${host}]` : host}:${port} (kube-dns ${clusterIP})`);
+  }
+  return `Networking: ${parts.join('; ')}\n`;
 }
 
 /** Start the cluster, say so, and stop it on the first signal. */
@@ -234,6 +302,9 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       ...(options.etcdEndpoints ? { etcdEndpoints: options.etcdEndpoints } : {}),
       runtime: options.runtime,
       logger,
+      // kube-dns always exists in a served cluster, as tools expect, whatever runs the pods.
+      dns: {},
+      ingress: ingressOptions(options.ingress),
     });
   } catch (error) {
     io.stderr(`kubedesk: cannot start: ${explainStartError(error, options)}\n`);
@@ -241,6 +312,8 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   }
   // Not "ready" if it is about to stop: whoever waits for the line would find nothing.
   if (!stopRequested) {
+    // Not prefixed `kubedesk:`: that prefix marks the CLI's problems (src-main/cluster-host).
+    io.stderr(describeNetworking(cluster));
     io.stdout(`Kubedesk API server ready at ${cluster.url} — kubeconfig: ${cluster.kubeconfigPath}\n`);
   }
 

@@ -12,6 +12,8 @@ import { ensureServiceAccountKey } from './apiserver/service-account-tokens.js';
 import { ensurePki } from './apiserver/tls.js';
 import { httpTransport, InformerFactory, KubeClient, type Component } from './client/index.js';
 import { ALL_CONTROLLERS, ControllerManager, type ControllerName } from './controllers/controller-manager.js';
+import { ClusterDns } from './dns/cluster-dns.js';
+import { IngressController } from './ingress/ingress-controller.js';
 import { DockerRuntime } from './kubelet/docker/docker-runtime.js';
 import { Kubelet } from './kubelet/kubelet.js';
 import { KubeletMetrics } from './kubelet/metrics.js';
@@ -70,6 +72,23 @@ export interface ClusterOptions {
   nodeStreams?: (nodeName: string) => NodeStreams | undefined;
   /** A node's CPU and memory usage, served as `metrics.k8s.io` (a `docker` node's own is served anyway). */
   metricsSource?: (nodeName: string) => NodeMetricsSource | undefined;
+  /**
+   * The cluster DNS (dns/README.md). Default: on when a node runs pods (`runtime` docker or
+   * simulated), off with `none` (API-only clusters, as many tests start, stay free of it); `{}`
+   * turns it on anyway (`kubedesk serve` always has kube-dns), `false` off. `host`: by default
+   * the Docker network's gateway with the `docker` runtime on Linux (where pods reach it), else
+   * 127.0.0.1. `port`: by default 53 on the gateway when free and allowed, else (and on loopback)
+   * any free port; kube-dns's service port stays 53 either way. `advertise`: the address in
+   * kube-dns's EndpointSlice (default `host`). Its cluster IP, 10.96.0.10, is the kubelet's
+   * `clusterDNS`.
+   */
+  dns?: false | { host?: string; port?: number; advertise?: string };
+  /**
+   * The ingress controller (ingress/README.md), on 127.0.0.1; off unless given (tests take no host
+   * ports). Ports: 80 and 443 when free, else the fallbacks 8080 and 8443, else any; 0 for any.
+   */
+  ingress?:
+    false | { httpPort?: number; httpsPort?: number; fallbackHttpPort?: number; fallbackHttpsPort?: number };
 }
 
 export interface RunningCluster {
@@ -84,6 +103,10 @@ export interface RunningCluster {
   store: Store;
   /** An in-process API client authenticated as the cluster admin (for tests and the app). */
   client: KubeClient;
+  /** Where the cluster DNS answers (UDP and TCP), and kube-dns's cluster IP; absent when off. */
+  dns?: { host: string; port: number; clusterIP: string };
+  /** Where the ingress controller listens on 127.0.0.1; absent when off. */
+  ingress?: { httpPort: number; httpsPort: number };
   /** Stop every component, in reverse start order; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -192,8 +215,38 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       await run(new Scheduler({ client: clientAs('system:kube-scheduler'), informers, clock, logger }));
     }
     if (controllerManager) await run(controllerManager);
-    // The node, whichever runtime runs its pods: one identity, as a kubelet's client certificate.
     const runtimeName = options.runtime ?? 'none';
+    const dockerRuntime =
+      runtimeName === 'docker'
+        ? new DockerRuntime({
+            nodeName,
+            logger,
+            clock,
+            ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
+          })
+        : undefined;
+
+    // The cluster DNS, before the node: its address goes into every pod's resolv.conf.
+    let dns: RunningCluster['dns'];
+    const dnsOptions = options.dns ?? (runtimeName === 'none' ? false : {});
+    if (dnsOptions) {
+      const host = dnsOptions.host ?? (await dnsListenAddress(dockerRuntime, logger));
+      const clusterDns = new ClusterDns({
+        client: clientAs('system:serviceaccount:kube-system:coredns'),
+        informers,
+        clock,
+        logger,
+        // Port 53 where pods look (it may be taken or need root: then any free port); on loopback, any.
+        listen: { host, port: dnsOptions.port ?? (LOOPBACK_HOSTS.includes(host) ? 0 : 53) },
+        ...(dnsOptions.port === undefined ? { fallbackPort: 0 } : {}),
+        ...(dnsOptions.advertise ? { advertise: dnsOptions.advertise } : {}),
+      });
+      const { port, clusterIP } = await clusterDns.run();
+      components.started(clusterDns.name, () => clusterDns.stop());
+      dns = { host, port, clusterIP };
+    }
+
+    // The node, whichever runtime runs its pods: one identity, as a kubelet's client certificate.
     if (runtimeName !== 'none') {
       const node = {
         client: clientAs(`system:node:${nodeName}`, ['system:nodes']),
@@ -204,24 +257,33 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         host: nodeName,
         ...(options.maxPods !== undefined ? { maxPods: options.maxPods } : {}),
       };
-      if (runtimeName === 'simulated') await run(new SimulatedNode({ ...node, dataDir }));
+      if (!dockerRuntime) await run(new SimulatedNode({ ...node, dataDir }));
       else {
-        const runtime = new DockerRuntime({
-          nodeName,
-          logger,
-          clock,
-          ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
-        });
         const kubelet = new Kubelet({
           ...node,
           dataDir: join(dataDir, 'kubelet'),
-          runtime,
+          runtime: dockerRuntime,
           runtimeName: 'docker',
+          ...(dns ? { clusterDNS: dns.clusterIP } : {}),
         });
         await run(kubelet);
-        kubeletStreams = new KubeletNodeStreams(runtime, clock, (pod) => kubelet.runtimeUidOf(pod));
-        kubeletMetrics = new KubeletMetrics(runtime, clock);
+        kubeletStreams = new KubeletNodeStreams(dockerRuntime, clock, (pod) => kubelet.runtimeUidOf(pod));
+        kubeletMetrics = new KubeletMetrics(dockerRuntime, clock);
       }
+    }
+
+    // Networking components after the node, stopped before it.
+    let ingress: RunningCluster['ingress'];
+    if (options.ingress) {
+      const controller = new IngressController({
+        client: clientAs('system:serviceaccount:kube-system:ingress-controller'),
+        informers,
+        clock,
+        logger,
+        ...options.ingress,
+      });
+      await run(controller);
+      ingress = controller.ports;
     }
 
     await writeKubeconfig(kubeconfigPath, { server: apiServer.url, caCert: pki.ca.cert, token });
@@ -233,11 +295,31 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       caCert: pki.ca.cert,
       store,
       client: admin,
+      ...(dns ? { dns } : {}),
+      ...(ingress ? { ingress } : {}),
       stop: () => components.stopAll(),
     };
   } catch (error) {
     await components.stopAll().catch(() => {}); // logged; the error that stopped the start matters
     throw error;
+  }
+}
+
+/**
+ * Where the cluster DNS listens by default: on Linux with Docker, the `kubedesk` network's
+ * gateway, the host's address on the bridge, which every pod reaches and nothing outside the host
+ * does; elsewhere (Docker Desktop's gateway is inside its VM; tests; the simulated node) and when
+ * Docker does not answer, 127.0.0.1. Never 0.0.0.0: that would be an open resolver.
+ */
+async function dnsListenAddress(runtime: DockerRuntime | undefined, logger: Logger): Promise<string> {
+  if (!runtime || process.platform !== 'linux') return '127.0.0.1';
+  try {
+    return await runtime.networkGateway();
+  } catch (error) {
+    logger.warn('cluster DNS on 127.0.0.1: the Docker network gateway is unknown', {
+      error: String(error),
+    });
+    return '127.0.0.1';
   }
 }
 

@@ -126,15 +126,48 @@ export class ServiceAllocator {
   }
 
   private freeIp(taken: Set<string>): string | undefined {
-    // .1 is the kubernetes Service's; allocate from a random point, as ipallocator does, wrapping around.
-    const count = SERVICE_CIDR.size - 3;
-    const start = Math.floor(Math.random() * count);
+    return freeClusterIp(taken, Math.random);
+  }
+}
+
+/**
+ * How many addresses at the bottom of the service range are kept for static choices (KEP-3070,
+ * GA in 1.26): `min(max(16, size / 16), 256)`, none for ranges of 16 addresses or fewer. For
+ * 10.96.0.0/16 that is 256: 10.96.0.1–10.96.1.0, where kube-dns's 10.96.0.10 lives.
+ * https://kubernetes.io/docs/concepts/services-networking/cluster-ip-allocation/
+ */
+export function reservedBandSize(size: number): number {
+  if (size <= 16) return 0;
+  return Math.min(Math.max(16, Math.floor(size / 16)), 256);
+}
+
+/**
+ * A free cluster IP, chosen as kube-apiserver's ipallocator does since KEP-3070: from a random
+ * point of the upper band (above the reserved low band), wrapping around; only when that is full,
+ * from the low band. The network and broadcast addresses are never handed out, nor .1 (the
+ * `kubernetes` Service's). `random` returns [0, 1), as Math.random.
+ */
+export function freeClusterIp(
+  taken: ReadonlySet<string>,
+  random: () => number,
+  cidr: { base: number; size: number } = SERVICE_CIDR,
+): string | undefined {
+  // Host offsets 1 … size-2 are usable; offset 1 is the kubernetes Service's.
+  const reserved = reservedBandSize(cidr.size);
+  const bands = [
+    { first: Math.max(2, 1 + reserved), last: cidr.size - 2 },
+    { first: 2, last: reserved },
+  ];
+  for (const { first, last } of bands) {
+    const count = last - first + 1;
+    if (count <= 0) continue;
+    const start = Math.floor(random() * count);
     for (let i = 0; i < count; i++) {
-      const ip = numberToIp(SERVICE_CIDR.base + 2 + ((start + i) % count));
+      const ip = numberToIp(cidr.base + first + ((start + i) % count));
       if (!taken.has(ip)) return ip;
     }
-    return undefined;
   }
+  return undefined;
 }
 
 function freePort(taken: Set<number>): number | undefined {
@@ -147,7 +180,7 @@ function freePort(taken: Set<number>): number | undefined {
   return undefined;
 }
 
-function ipToNumber(ip: string): number {
+export function ipToNumber(ip: string): number {
   const parts = ip.split('.');
   if (parts.length !== 4) return NaN;
   let n = 0;
@@ -158,6 +191,6 @@ function ipToNumber(ip: string): number {
   return n;
 }
 
-function numberToIp(n: number): string {
+export function numberToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }

@@ -1,4 +1,12 @@
-import type { AppsV1, BatchV1, CoreV1, CoordinationV1, DiscoveryV1, StorageV1 } from './kinds.js';
+import type {
+  AppsV1,
+  BatchV1,
+  CoreV1,
+  CoordinationV1,
+  DiscoveryV1,
+  NetworkingV1,
+  StorageV1,
+} from './kinds.js';
 
 /**
  * Which API resource a client talks to. The type parameter is the object's TypeScript type, so a
@@ -56,6 +64,14 @@ export const resources = {
   jobs: ref<BatchV1.Job>('batch', 'v1', 'jobs', 'Job'),
   cronJobs: ref<BatchV1.CronJob>('batch', 'v1', 'cronjobs', 'CronJob'),
   endpointSlices: ref<DiscoveryV1.EndpointSlice>('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
+  ingresses: ref<NetworkingV1.Ingress>('networking.k8s.io', 'v1', 'ingresses', 'Ingress'),
+  ingressClasses: ref<NetworkingV1.IngressClass>(
+    'networking.k8s.io',
+    'v1',
+    'ingressclasses',
+    'IngressClass',
+    false,
+  ),
   leases: ref<CoordinationV1.Lease>('coordination.k8s.io', 'v1', 'leases', 'Lease'),
   storageClasses: ref<StorageV1.StorageClass>(
     'storage.k8s.io',

@@ -8,7 +8,7 @@ import { Forwarder, parseUpstream, type Upstream } from './forwarder.js';
 import { DEFAULT_DNS_CLUSTER_IP, KUBE_DNS, KubeDnsService } from './kube-dns-service.js';
 import { DEFAULT_TTL } from './records.js';
 import { Responder } from './responder.js';
-import { DnsServer } from './server.js';
+import { DnsServer, type DnsHandler } from './server.js';
 
 export interface ClusterDnsConfig {
   /** The API client it reads Services, EndpointSlices and Namespaces with, and writes kube-dns with. */
@@ -19,6 +19,11 @@ export interface ClusterDnsConfig {
   logger?: Logger;
   /** Where to answer, UDP and TCP alike; port 0 picks a free one. */
   listen: { host: string; port: number };
+  /**
+   * The port tried when `listen.port` is taken or not allowed (port 53 without the right to bind
+   * it); 0 picks a free one. Without it such a failure fails the start.
+   */
+  fallbackPort?: number;
   /** The address published as kube-dns's endpoint (default `listen.host`). */
   advertise?: string;
   /** Resolvers for names outside the cluster, `ip` or `ip:port` (default: the host's resolv.conf). */
@@ -85,8 +90,17 @@ export class ClusterDns implements Component {
     await this.run();
   }
 
-  /** {@link start}, answering where pods reach the DNS. */
+  /** {@link start}, answering where pods reach the DNS; on failure whatever it bound is closed. */
   async run(): Promise<ClusterDnsAddress> {
+    try {
+      return await this.startServing();
+    } catch (error) {
+      await this.stop().catch(() => {}); // the cluster stops only what started: free the port now
+      throw error;
+    }
+  }
+
+  private async startServing(): Promise<ClusterDnsAddress> {
     const domain = this.config.domain ?? 'cluster.local';
     this.informers.start();
     await this.index.synced();
@@ -106,12 +120,7 @@ export class ClusterDns implements Component {
       { domain, ttl: DEFAULT_TTL, dnsService: KUBE_DNS },
       this.logger,
     );
-    this.server = new DnsServer({
-      ...this.config.listen,
-      handle: (message, transport) => responder.respond(message, transport),
-      logger: this.logger,
-    });
-    const port = await this.server.listen();
+    const port = await this.listen((message, transport) => responder.respond(message, transport));
 
     this.kubeDns = new KubeDnsService({
       client: this.config.client,
@@ -137,6 +146,30 @@ export class ClusterDns implements Component {
     await this.server?.close();
     this.forwarder?.close();
     if (this.ownInformers) this.informers.stop();
+  }
+
+  /** Bind `listen`, else `fallbackPort` when the first port is taken or not allowed. */
+  private async listen(handle: DnsHandler): Promise<number> {
+    const { host, port } = this.config.listen;
+    const fallback = this.config.fallbackPort;
+    this.server = new DnsServer({ host, port, handle, logger: this.logger });
+    try {
+      return await this.server.listen();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (fallback === undefined || fallback === port || (code !== 'EADDRINUSE' && code !== 'EACCES')) {
+        throw error;
+      }
+      this.server = new DnsServer({ host, port: fallback, handle, logger: this.logger });
+      const bound = await this.server.listen();
+      this.logger.info('cluster DNS port unavailable; using another', {
+        host,
+        wanted: port,
+        port: bound,
+        reason: code,
+      });
+      return bound;
+    }
   }
 
   /** The configured upstreams, or the host's nameservers, without the server's own address. */

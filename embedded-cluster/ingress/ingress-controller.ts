@@ -3,7 +3,6 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type { Ingress, IngressClass } from 'kubernetes-types/networking/v1.js';
 import {
   EventRecorder,
   InformerFactory,
@@ -16,6 +15,7 @@ import {
   type DiscoveryV1,
   type Informer,
   type KubeClient,
+  type NetworkingV1,
 } from '../client/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -25,7 +25,6 @@ import { describeFailure, listenOnFirstFree } from './listeners.js';
 import { loadBalancerStatus, sameLoadBalancer } from './load-balancer-status.js';
 import { UpstreamAgents } from './proxy.js';
 import { RequestRouter } from './request-router.js';
-import { ingressClasses, ingresses } from './resources.js';
 import { RoundRobin } from './round-robin.js';
 import { RoutingTable } from './routing-table.js';
 import { DEFAULT_CERTIFICATE, selfSignedCertificate } from './self-signed.js';
@@ -74,8 +73,8 @@ export class IngressController implements Component {
   private readonly logger: Logger;
   private readonly host: string;
   private readonly queue: WorkQueue<string>;
-  private readonly classes: Informer<IngressClass>;
-  private readonly ingresses: Informer<Ingress>;
+  private readonly classes: Informer<NetworkingV1.IngressClass>;
+  private readonly ingresses: Informer<NetworkingV1.Ingress>;
   private readonly slices: Informer<DiscoveryV1.EndpointSlice>;
   private readonly agents = new UpstreamAgents();
   private readonly contexts = new SecureContexts();
@@ -106,8 +105,8 @@ export class IngressController implements Component {
         { clock: this.clock, logger: this.logger },
       );
     this.queue = new WorkQueue({ clock: this.clock });
-    this.classes = this.informers.for(ingressClasses);
-    this.ingresses = this.informers.for(ingresses);
+    this.classes = this.informers.for(resources.ingressClasses);
+    this.ingresses = this.informers.for(resources.ingresses);
     this.slices = this.informers.for(resources.endpointSlices);
     this.slices.store.addIndex(SLICES_BY_SERVICE, (slice) => {
       const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
@@ -298,7 +297,7 @@ export class IngressController implements Component {
     if (!desired || sameLoadBalancer(current, desired)) return;
     try {
       await this.client
-        .resource(ingresses)
+        .resource(resources.ingresses)
         .updateStatus({ ...ingress, status: { ...ingress.status, loadBalancer: desired } });
     } catch (error) {
       if (isStatus(error, 'NotFound')) return;
@@ -323,8 +322,8 @@ export class IngressController implements Component {
 
   /** Create the IngressClass `kubedesk` if missing (a user's edits to it are kept); report port trouble on it. */
   private async ensureClass(): Promise<void> {
-    const client = this.client.resource(ingressClasses);
-    let ingressClass: IngressClass;
+    const client = this.client.resource(resources.ingressClasses);
+    let ingressClass: NetworkingV1.IngressClass;
     try {
       ingressClass = await client.create(defaultIngressClass());
     } catch (error) {
@@ -344,7 +343,7 @@ export class IngressController implements Component {
   }
 
   /** Record an event once per object version and message (reconciles repeat; events should not). */
-  private reportOnce(ingress: Ingress, type: 'Warning', reason: string, message: string): void {
+  private reportOnce(ingress: NetworkingV1.Ingress, type: 'Warning', reason: string, message: string): void {
     const id = `${objectKey(ingress)}\u0000${ingress.metadata?.generation ?? ''}\u0000${reason}\u0000${message}`;
     if (this.reported.has(id)) return;
     if (this.reported.size > 1000) this.reported.clear();

@@ -14,10 +14,12 @@ import {
   type ReconcileResult,
   type ResourceClient,
 } from '../client/index.js';
+import type { PodDnsEnvironment } from '../api/pod-dns.js';
 import { NodeAgent } from './node-agent.js';
 import { Backoff } from './pods/backoff.js';
 import type { ConfigSource } from './pods/env.js';
 import { isMirrorPod, runtimeUid } from './pods/pod-uid.js';
+import { readHostResolvConf } from './pods/dns.js';
 import { PodWorkers } from './pods/pod-worker.js';
 import { ProbeManager } from './pods/probes.js';
 import { StaticPods } from './pods/static-pods.js';
@@ -35,8 +37,19 @@ export interface KubeletConfig extends ComponentContext {
   runtime: ContainerRuntime;
   /** The scheme of container IDs and of `containerRuntimeVersion` (default `docker`). */
   runtimeName?: string;
-  /** The cluster DNS server pods with `dnsPolicy: ClusterFirst` use. */
+  /**
+   * The cluster DNS server pods with `dnsPolicy: ClusterFirst` use (the kubelet's `--cluster-dns`);
+   * without it they get the node's resolvers.
+   */
   clusterDNS?: string;
+  /** The kubelet's `--cluster-domain` (default `cluster.local`). */
+  clusterDomain?: string;
+  /**
+   * The node's resolv.conf (the kubelet's `--resolv-conf`), read once at start: default
+   * systemd-resolved's `/run/systemd/resolve/resolv.conf` when present, else `/etc/resolv.conf`;
+   * "" for none.
+   */
+  resolvConf?: string;
   nodeIP?: string;
   maxPods?: number;
   podCIDR?: string;
@@ -82,9 +95,16 @@ export class Kubelet implements Component {
   private running: Promise<void> | undefined;
   private runtimeDown: string | undefined;
   private runtimeVersion = 'unknown';
+  /** What pods' DNS settings are made from; the node's resolv.conf is filled in at start. */
+  private dns: PodDnsEnvironment;
 
   constructor(private readonly config: KubeletConfig) {
     const { client, clock, logger, nodeName } = config;
+    this.dns = {
+      clusterDNS: config.clusterDNS ? [config.clusterDNS] : [],
+      clusterDomain: config.clusterDomain ?? 'cluster.local',
+      hostResolvConf: undefined,
+    };
     this.queue = new WorkQueue({ clock, maxDelayMs: 30_000 });
     this.podClient = client.resource(resources.pods);
     this.pods = new Informer(this.podClient, { fieldSelector: `spec.nodeName=${nodeName}`, clock, logger });
@@ -113,7 +133,7 @@ export class Kubelet implements Component {
       probes: this.probes,
       backoff: new Backoff(clock),
       pullFailures: new Map(),
-      ...(config.clusterDNS ? { clusterDNS: config.clusterDNS } : {}),
+      dns: () => this.dns,
     });
     this.staticPods = new StaticPods({ ...config, pods: this.pods, podClient: this.podClient });
     this.pods.addHandler({
@@ -156,6 +176,7 @@ export class Kubelet implements Component {
       notReadyReason: () => this.checkRuntime(),
     });
     await this.agent.start();
+    this.dns = { ...this.dns, hostResolvConf: await readHostResolvConf(this.config.resolvConf, logger) };
     this.config.informers.start();
     this.pods.start();
     await Promise.all([this.pods.synced(), this.configMaps.synced(), this.secrets.synced()]);

@@ -80,6 +80,8 @@ beforeAll(async () => {
     controlPlane: true,
     runtime: 'simulated',
     controllers: ['endpointslice', 'statefulset'],
+    // This test runs its own ClusterDns (fake upstream); the cluster's would fight it over kube-dns.
+    dns: false,
   });
   await cluster.client.resource(resources.namespaces).create({ metadata: { name: NS } });
   upstream = new FakeUpstream();

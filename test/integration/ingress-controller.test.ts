@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { resources, type DiscoveryV1 } from '../../embedded-cluster/client/index.js';
 import { IngressController } from '../../embedded-cluster/ingress/ingress-controller.js';
-import { ingressClasses, ingresses } from '../../embedded-cluster/ingress/resources.js';
 import { DEFAULT_CERTIFICATE, selfSignedCertificate } from '../../embedded-cluster/ingress/self-signed.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 
@@ -92,7 +91,9 @@ const rule = (
 });
 
 function createIngress(name: string, spec: Ingress['spec'], annotations: Record<string, string> = {}) {
-  return cluster.client.resource(ingresses).create({ metadata: { name, namespace: NS, annotations }, spec });
+  return cluster.client
+    .resource(resources.ingresses)
+    .create({ metadata: { name, namespace: NS, annotations }, spec });
 }
 
 interface Answer {
@@ -188,7 +189,7 @@ afterAll(async () => {
 
 describe('the ingress controller', () => {
   it('ensures the default IngressClass kubedesk', async () => {
-    const ingressClass = await cluster.client.resource(ingressClasses).get('kubedesk');
+    const ingressClass = await cluster.client.resource(resources.ingressClasses).get('kubedesk');
     expect(ingressClass.spec?.controller).toBe('kubedesk.dev/ingress');
     expect(ingressClass.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class']).toBe('true');
   });
@@ -216,7 +217,7 @@ describe('the ingress controller', () => {
 
     const { httpPort, httpsPort } = controller.ports;
     await vi.waitFor(async () => {
-      const ingress = await cluster.client.resource(ingresses).get('web', NS);
+      const ingress = await cluster.client.resource(resources.ingresses).get('web', NS);
       expect(ingress.status?.loadBalancer?.ingress).toEqual([
         {
           ip: '127.0.0.1',
@@ -302,7 +303,7 @@ describe('the ingress controller', () => {
       defaultBackend: { service: { name: 'svc-b', port: { name: 'http' } } },
     });
     await eventually('nowhere.localhost', '/x', (a) => expect(a.body).toBe("You've hit b-1\n"));
-    await cluster.client.resource(ingresses).delete('fallback', { namespace: NS });
+    await cluster.client.resource(resources.ingresses).delete('fallback', { namespace: NS });
     await eventually('nowhere.localhost', '/x', (a) => expect(a.status).toBe(404));
   });
 
@@ -319,7 +320,8 @@ describe('the ingress controller', () => {
     await eventually('legacy.localhost', '/', (a) => expect(a.body).toBe("You've hit a-1\n"));
     expect((await get('other.localhost', '/')).status).toBe(404);
     expect(
-      (await cluster.client.resource(ingresses).get('other', NS)).status?.loadBalancer?.ingress ?? [],
+      (await cluster.client.resource(resources.ingresses).get('other', NS)).status?.loadBalancer?.ingress ??
+        [],
     ).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ import {
   toContainerStatus,
   toSandboxStatus,
 } from './labels.js';
-import { ensureNetwork, removeNetwork } from './network.js';
+import { ensureNetwork, networkGateway, removeNetwork } from './network.js';
 import { connectDirect, connectRelay } from './port-forward.js';
 import { sandboxCreateOptions } from './sandbox.js';
 import { containerStats } from './stats.js';
@@ -381,6 +381,14 @@ export class DockerRuntime implements ContainerRuntime {
         }
       },
     };
+  }
+
+  /** The cluster network's gateway IP (the host on the bridge); creates the network if missing. */
+  networkGateway(): Promise<string> {
+    return this.call(async () => {
+      await this.ensureNetwork();
+      return networkGateway(this.docker, this.networkName);
+    });
   }
 
   /** Remove the cluster network (tests, uninstall); fails while containers still use it. */

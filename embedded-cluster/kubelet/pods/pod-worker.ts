@@ -1,3 +1,4 @@
+import type { PodDnsEnvironment } from '../../api/pod-dns.js';
 import {
   isStatus,
   type CoreV1,
@@ -36,7 +37,8 @@ export interface PodWorkerDeps {
   backoff: Backoff;
   /** When each image pull last failed, by `pull/<uid>/<container>`. */
   pullFailures: Map<string, number>;
-  clusterDNS?: string;
+  /** The cluster DNS, domain and the node's resolv.conf pods' DNS settings are made from. */
+  dns: () => PodDnsEnvironment;
   /** Node allocatable, for resourceFieldRef without a limit. */
   nodeAllocatable?: EnvContext['nodeAllocatable'];
 }
@@ -98,7 +100,7 @@ export class PodWorkers {
       // meanwhile, as in the kubelet, where both come before RunPodSandbox: the pod's status
       // (ContainerCreating while its images are pulled) and its volumes — unless one shows the
       // pod's IP, known only once the sandbox runs.
-      const made = runtime.runSandbox(sandboxConfig(this.deps.nodeName, pod, this.deps.clusterDNS));
+      const made = runtime.runSandbox(sandboxConfig(this.deps.nodeName, pod, this.deps.dns()));
       const posted = this.writeStatus(pod, undefined, containers, false);
       const early = volumesUsePodIP(pod)
         ? undefined

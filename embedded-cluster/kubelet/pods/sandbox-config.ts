@@ -1,3 +1,4 @@
+import type { PodDnsEnvironment } from '../../api/pod-dns.js';
 import type { CoreV1 } from '../../client/index.js';
 import type { SandboxConfig } from '../runtime/container-runtime.js';
 import { containerLabels } from './container-start.js';
@@ -9,11 +10,7 @@ import { runtimeUid } from './pod-uid.js';
  * `generatePodSandboxConfig`): the pod's identity and hostname, its host namespaces, its DNS
  * settings and the host ports its containers publish.
  */
-export function sandboxConfig(
-  nodeName: string,
-  pod: CoreV1.Pod,
-  clusterDNS: string | undefined,
-): SandboxConfig {
+export function sandboxConfig(nodeName: string, pod: CoreV1.Pod, dns: PodDnsEnvironment): SandboxConfig {
   const meta = pod.metadata!;
   const spec = pod.spec;
   return {
@@ -25,7 +22,7 @@ export function sandboxConfig(
     hostPID: spec?.hostPID ?? false,
     hostIPC: spec?.hostIPC ?? false,
     shareProcessNamespace: spec?.shareProcessNamespace ?? false,
-    ...podDns(pod, clusterDNS),
+    ...podDns(pod, dns),
     portMappings: (spec?.containers ?? []).flatMap((c) =>
       (c.ports ?? [])
         .filter((p) => p.hostPort)
