@@ -24,6 +24,7 @@ Run 'kubedesk <command> --help' for a command's flags.
 
 const SERVE_USAGE = `Usage: kubedesk serve [--data-dir DIR] [--port N] [--host ADDR] [--runtime docker|simulated|none]
                      [--etcd-endpoints URL,...] [--no-ingress | --ingress-http-port N --ingress-https-port N]
+                     [--no-proxy]
 
 Run the embedded Kubernetes cluster headless: its API server listens on loopback over HTTPS,
 and DIR/kubeconfig (context "kubedesk") lets kubectl reach it. Prints one line when ready;
@@ -50,11 +51,16 @@ Flags:
   --ingress-http-port N   The ingress controller's HTTP port (if taken: any free port, with a
                           warning); 0 for any free port.
   --ingress-https-port N  The same for HTTPS.
+  --no-proxy              Do not run kube-proxy (docker runtime). By default it programs the
+                          kernel (iptables, as root on Linux) so that pods reach Services' cluster
+                          IPs, and serves NodePorts and LoadBalancers on 127.0.0.1.
   --log-level LEVEL       Logs on stderr, as JSON lines: error, warn (default) or info.
   -h, --help              Show this help.
 
 The cluster DNS always runs: pods get nameserver 10.96.0.10 (the kube-dns Service). Where the
-DNS and the ingress listen is printed on stderr once the cluster is ready.
+DNS and the ingress listen is printed on stderr once the cluster is ready. With the environment
+variable KUBEDESK_HOST_NETWORKING=off, kube-proxy and the ingress controller stay off unless a
+flag asks for them (test suites that run many clusters side by side).
 `;
 
 type LogLevel = 'error' | 'warn' | 'info';
@@ -69,6 +75,8 @@ export interface ServeOptions {
   logLevel: LogLevel;
   /** The ingress controller: off (`--no-ingress`), or the ports asked for; absent: on, default ports. */
   ingress?: false | { httpPort?: number; httpsPort?: number };
+  /** kube-proxy with the docker runtime: on unless `--no-proxy`. */
+  proxy?: boolean;
 }
 
 type Runtime = 'docker' | 'none' | 'simulated';
@@ -155,6 +163,7 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
         runtime: { type: 'string' },
         'log-level': { type: 'string' },
         'no-ingress': { type: 'boolean' },
+        'no-proxy': { type: 'boolean' },
         'ingress-http-port': { type: 'string' },
         'ingress-https-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -236,6 +245,7 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
     logLevel,
     ...(etcdEndpoints ? { etcdEndpoints } : {}),
     ...(ingress !== undefined ? { ingress } : {}),
+    ...(values['no-proxy'] ? { proxy: false } : {}),
   };
 }
 
@@ -293,6 +303,9 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   let stopRequested = false;
   void signal.then(() => (stopRequested = true));
 
+  // KUBEDESK_HOST_NETWORKING=off: nothing on the host's ports 80/443 or in its kernel tables unless
+  // a flag asks (test suites running many clusters side by side; one kube-proxy per host).
+  const hostPorts = process.env.KUBEDESK_HOST_NETWORKING !== 'off';
   let cluster: RunningCluster;
   try {
     cluster = await startCluster({
@@ -304,7 +317,8 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       logger,
       // kube-dns always exists in a served cluster, as tools expect, whatever runs the pods.
       dns: {},
-      ingress: ingressOptions(options.ingress),
+      ingress: ingressOptions(hostPorts ? options.ingress : (options.ingress ?? false)),
+      proxy: options.proxy === false || !hostPorts ? false : {},
     });
   } catch (error) {
     io.stderr(`kubedesk: cannot start: ${explainStartError(error, options)}\n`);

@@ -19,6 +19,7 @@ import { Kubelet } from './kubelet/kubelet.js';
 import { KubeletMetrics } from './kubelet/metrics.js';
 import { KubeletNodeStreams } from './kubelet/node-streams.js';
 import { SimulatedNode } from './kubelet/simulated-node.js';
+import { KubeProxy } from './proxy/kube-proxy.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { DirLock } from './store/embedded/dir-lock.js';
@@ -89,6 +90,13 @@ export interface ClusterOptions {
    */
   ingress?:
     false | { httpPort?: number; httpsPort?: number; fallbackHttpPort?: number; fallbackHttpsPort?: number };
+  /**
+   * kube-proxy (proxy/README.md), with the docker runtime only (simulated pods have no real
+   * addresses): `mode` 'auto' detects iptables or userspace. Off unless given: its kernel rules
+   * are the host's, one set per machine, so test clusters running side by side must not each
+   * program them; `kubedesk serve` turns it on.
+   */
+  proxy?: false | { mode?: 'auto' | 'iptables' | 'userspace' };
 }
 
 export interface RunningCluster {
@@ -273,6 +281,20 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     }
 
     // Networking components after the node, stopped before it.
+    if (options.proxy && dockerRuntime) {
+      const podNetwork = await dockerRuntime.podNetwork();
+      await run(
+        new KubeProxy({
+          client: clientAs('system:kube-proxy', ['system:node-proxier']),
+          informers,
+          clock,
+          logger,
+          nodeName,
+          ...(podNetwork ? { podCidr: podNetwork.subnet, gatewayIp: podNetwork.gateway } : {}),
+          ...(options.proxy.mode ? { mode: options.proxy.mode } : {}),
+        }),
+      );
+    }
     let ingress: RunningCluster['ingress'];
     if (options.ingress) {
       const controller = new IngressController({

@@ -133,8 +133,10 @@ export class IngressController implements Component {
 
   /** Bind the ports (see {@link ports}), sync the caches, ensure the IngressClass, start reconciling. */
   async start(): Promise<void> {
-    const certificate = await selfSignedCertificate({ ...DEFAULT_CERTIFICATE, now: this.clock.now() });
-    this.defaultContext = createSecureContext(certificate);
+    // An RSA key takes a few hundred milliseconds to make: made while the ports are bound and the
+    // caches sync, and in place before start() resolves (handshakes until then fail).
+    const certificate = selfSignedCertificate({ ...DEFAULT_CERTIFICATE, now: this.clock.now() });
+    certificate.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
     const lookup = this.lookup();
     const router = new RequestRouter({
       table: () => this.table,
@@ -147,7 +149,6 @@ export class IngressController implements Component {
     this.http = createHttpServer((req, res) => router.handleRequest(req, res, 'http'));
     this.https = createHttpsServer(
       {
-        ...certificate,
         SNICallback: (servername, callback) => callback(null, this.contextFor(servername)),
       },
       (req, res) => router.handleRequest(req, res, 'https'),
@@ -180,6 +181,9 @@ export class IngressController implements Component {
 
       this.informers.start(); // idempotent: shared informers may be running already
       await this.informers.synced();
+      const pair = await certificate;
+      this.defaultContext = createSecureContext(pair);
+      this.https.setSecureContext(pair);
       await this.ensureClass();
       this.queue.add(ROUTES);
       this.running = runWorkers(this.name, this.queue, (key) => this.sync(key), { logger: this.logger });

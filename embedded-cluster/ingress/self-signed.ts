@@ -3,15 +3,23 @@ import { createPrivateKey, webcrypto } from 'node:crypto';
 /**
  * Self-signed certificates: the controller's default certificate, served to TLS clients whose SNI
  * names no host an Ingress has a certificate for (ingress-nginx's "Kubernetes Ingress Controller
- * Fake Certificate"). Made once per start, in memory, with `@peculiar/x509` over Node's WebCrypto
- * (ECDSA P-256), as the cluster's own PKI is made (apiserver/tls.ts).
+ * Fake Certificate"). Made once per start, in memory, with `@peculiar/x509` over Node's WebCrypto.
+ *
+ * RSA 2048, as ingress-nginx's, not the ECDSA of the cluster's own PKI: OpenSSL keeps serving an
+ * ECDSA default certificate when the SNI callback switches to a Secret's RSA one (the common
+ * kind: `openssl req -newkey rsa`, as the book does), so every RSA Secret would be ignored.
  */
 export interface PemPair {
   cert: string;
   key: string;
 }
 
-const EC_KEY = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const RSA_KEY = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+} as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const webCrypto = webcrypto as unknown as Crypto;
 
@@ -31,17 +39,20 @@ export async function selfSignedCertificate(options: {
   await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
   const now = options.now ?? Date.now();
-  const keys = (await webCrypto.subtle.generateKey(EC_KEY, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webCrypto.subtle.generateKey(RSA_KEY, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
     {
       name: `CN=${options.commonName.replace(/[,+="<>#;\\]/g, ' ')}`,
       notBefore: new Date(now - 5 * 60_000),
       notAfter: new Date(now + (options.validDays ?? 365) * DAY_MS),
       keys,
-      signingAlgorithm: { ...EC_KEY, hash: 'SHA-256' },
+      signingAlgorithm: RSA_KEY,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+          true,
+        ),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         new x509.SubjectAlternativeNameExtension(
           options.dnsNames.map((value) => ({ type: 'dns' as const, value })),

@@ -32,7 +32,7 @@ export interface DetectOptions {
   uid?: number;
   run?: CommandRunner;
   readText?: (path: string) => Promise<string>;
-  localAddresses?: () => string[];
+  localAddresses?: () => string[] | Promise<string[]>;
 }
 
 /**
@@ -50,7 +50,7 @@ export async function detectMode(options: DetectOptions = {}): Promise<ModeDecis
   }
   if (uid !== 0) return { mode: 'userspace', reason: 'not root: cannot program iptables' };
   if (options.gatewayIp) {
-    const local = (options.localAddresses ?? hostAddresses)();
+    const local = await (options.localAddresses ?? (() => hostAddresses(run)))();
     if (!local.includes(options.gatewayIp)) {
       return {
         mode: 'userspace',
@@ -78,7 +78,16 @@ export async function detectMode(options: DetectOptions = {}): Promise<ModeDecis
   return { mode: 'iptables', reason: `root on Linux with ${variant}`, variant, bridgeNetfilter };
 }
 
-function hostAddresses(): string[] {
+/**
+ * This host's addresses, from `ip -o addr` where iproute2 is here: Node's own list leaves out
+ * interfaces without a carrier, and a Docker bridge has none until its first container starts,
+ * which is after kube-proxy does.
+ */
+async function hostAddresses(run: CommandRunner): Promise<string[]> {
+  const listed = await run('ip', ['-o', 'addr', 'show']);
+  if (listed.code === 0) {
+    return [...listed.stdout.matchAll(/\binet6?\s+([0-9a-f.:]+)\//gi)].map((m) => m[1]!);
+  }
   return Object.values(networkInterfaces())
     .flat()
     .map((i) => i?.address ?? '')

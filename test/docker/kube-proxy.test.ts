@@ -16,6 +16,7 @@ import { KubeProxy } from '../../embedded-cluster/proxy/kube-proxy.js';
 import { PROXY_MODE_ANNOTATION } from '../../embedded-cluster/proxy/mode.js';
 import { dockerUnavailable } from '../support/docker.js';
 import { kubectl } from '../support/kubectl.js';
+import { acquireHostLock } from '../support/host-lock.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 
 const skip =
@@ -100,7 +101,11 @@ describe.skipIf(skip)('kube-proxy in iptables mode on Docker', { timeout: 90_000
     return socket.address().port;
   }
 
+  let releaseIptables: (() => void) | undefined;
+
   beforeAll(async () => {
+    // One kube-proxy at a time owns the host's KUBEDESK chains (the book's suite runs another).
+    releaseIptables = await acquireHostLock('iptables');
     cluster = await startTestCluster({ controlPlane: true, runtime: 'docker', nodeName: node });
     const pods = cluster.client.resource(resources.pods);
     await pods.create(backend('web-1'));
@@ -177,6 +182,7 @@ describe.skipIf(skip)('kube-proxy in iptables mode on Docker', { timeout: 90_000
       .split('\n')
       .filter(Boolean);
     if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
+    releaseIptables?.();
   }, 60_000);
 
   it('chooses the kernel, clears a crashed run’s chains and says so on the node', async () => {

@@ -41,10 +41,14 @@ describe.skipIf(skip)('kubedesk serve across restarts of itself and of Docker', 
 
   /** Start `kubedesk serve` on the private Docker; resolves once it printed its ready line. */
   async function startServe(): Promise<void> {
-    const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', data.path, '--port', '0'], {
-      env: { ...process.env, DOCKER_HOST: docker.host },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--data-dir', data.path, '--port', '0', '--no-proxy'],
+      {
+        env: { ...process.env, DOCKER_HOST: docker.host },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     serve = child;
     let out = '';
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -35,7 +35,7 @@ import {
   toContainerStatus,
   toSandboxStatus,
 } from './labels.js';
-import { ensureNetwork, networkGateway, removeNetwork } from './network.js';
+import { ensureNetwork, networkAddresses, networkGateway, removeNetwork } from './network.js';
 import { connectDirect, connectRelay } from './port-forward.js';
 import { sandboxCreateOptions } from './sandbox.js';
 import { containerStats } from './stats.js';
@@ -381,6 +381,14 @@ export class DockerRuntime implements ContainerRuntime {
         }
       },
     };
+  }
+
+  /** The pods' network, created if missing: its subnet and gateway (for kube-proxy). */
+  podNetwork(): Promise<{ subnet: string; gateway: string } | undefined> {
+    return this.call(async () => {
+      await this.ensureNetwork();
+      return networkAddresses(this.docker, this.networkName);
+    });
   }
 
   /** The cluster network's gateway IP (the host on the bridge); creates the network if missing. */

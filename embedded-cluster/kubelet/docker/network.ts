@@ -56,6 +56,18 @@ export async function networkGateway(docker: Docker, name: string): Promise<stri
   return gateway;
 }
 
+/** The network's IPv4 subnet and gateway (Docker's IPAM), for kube-proxy; undefined without IPv4. */
+export async function networkAddresses(
+  docker: Docker,
+  name: string,
+): Promise<{ subnet: string; gateway: string } | undefined> {
+  const info = (await docker.getNetwork(name).inspect()) as {
+    IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] | null };
+  };
+  const v4 = (info.IPAM?.Config ?? []).find((c) => c.Subnet && !c.Subnet.includes(':'));
+  return v4?.Subnet && v4.Gateway ? { subnet: v4.Subnet, gateway: v4.Gateway } : undefined;
+}
+
 /** Remove the network (tests; uninstall). Missing is fine; in use is an error. */
 export async function removeNetwork(docker: Docker, name: string): Promise<void> {
   try {
