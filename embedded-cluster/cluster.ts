@@ -238,20 +238,33 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     let dns: RunningCluster['dns'];
     const dnsOptions = options.dns ?? (runtimeName === 'none' ? false : {});
     if (dnsOptions) {
-      const host = dnsOptions.host ?? (await dnsListenAddress(dockerRuntime, logger));
-      const clusterDns = new ClusterDns({
-        client: clientAs('system:serviceaccount:kube-system:coredns'),
-        informers,
-        clock,
-        logger,
-        // Port 53 where pods look (it may be taken or need root: then any free port); on loopback, any.
-        listen: { host, port: dnsOptions.port ?? (LOOPBACK_HOSTS.includes(host) ? 0 : 53) },
-        ...(dnsOptions.port === undefined ? { fallbackPort: 0 } : {}),
-        ...(dnsOptions.advertise ? { advertise: dnsOptions.advertise } : {}),
-      });
-      const { port, clusterIP } = await clusterDns.run();
-      components.started(clusterDns.name, () => clusterDns.stop());
-      dns = { host, port, clusterIP };
+      const preferred = dnsOptions.host ?? (await dnsListenAddress(dockerRuntime, logger));
+      const startDns = async (host: string) => {
+        const clusterDns = new ClusterDns({
+          client: clientAs('system:serviceaccount:kube-system:coredns'),
+          informers,
+          clock,
+          logger,
+          // Port 53 where pods look (it may be taken or need root: then any free port); on loopback, any.
+          listen: { host, port: dnsOptions.port ?? (LOOPBACK_HOSTS.includes(host) ? 0 : 53) },
+          ...(dnsOptions.port === undefined ? { fallbackPort: 0 } : {}),
+          ...(dnsOptions.advertise ? { advertise: dnsOptions.advertise } : {}),
+        });
+        const { port, clusterIP } = await clusterDns.run();
+        components.started(clusterDns.name, () => clusterDns.stop());
+        dns = { host, port, clusterIP };
+      };
+      try {
+        await startDns(preferred);
+      } catch (error) {
+        // The bridge's gateway is not an address of this network stack (rootless or remote Docker,
+        // a network namespace of its own): loopback still serves the host and the dashboard.
+        if (dnsOptions.host || (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error;
+        logger.warn('cluster DNS on 127.0.0.1: the Docker network gateway is not an address here', {
+          gateway: preferred,
+        });
+        await startDns('127.0.0.1');
+      }
     }
 
     // The node, whichever runtime runs its pods: one identity, as a kubelet's client certificate.
