@@ -106,7 +106,7 @@ export async function applyDocument(
       force: options.force,
       signal: options.signal,
     });
-    return { ...named, outcome: classifyApply(before, object, dryRun), object };
+    return { ...named, outcome: classifyApply(before, object, dryRun, document.object), object };
   } catch (error) {
     return failed(named, error);
   }
@@ -114,20 +114,42 @@ export async function applyDocument(
 
 /**
  * kubectl's verdict for an applied object: `created` when it did not exist; `unchanged` when
- * the server kept its resourceVersion (nothing was written); else `configured`. A dry run
- * writes nothing, so there the objects are compared without what the server alone sets
+ * the server kept its resourceVersion (nothing was written), or when it did not but every field
+ * the manifest sets reads the same before and after (a controller wrote meanwhile — status, an
+ * annotation of its own — which is no change of ours); else `configured`. A dry run writes
+ * nothing, so there the objects are compared without what the server alone sets
  * (resourceVersion, generation, managedFields, status).
  */
 export function classifyApply(
   before: KubeObject | undefined,
   after: KubeObject,
   dryRun: boolean,
+  manifest?: unknown,
 ): ApplyOutcome {
   if (!before) return 'created';
   if (!dryRun) {
-    return before.metadata.resourceVersion === after.metadata.resourceVersion ? 'unchanged' : 'configured';
+    if (before.metadata.resourceVersion === after.metadata.resourceVersion) return 'unchanged';
+    if (manifest === undefined) return 'configured';
+    return deepEqual(projectOnto(before, manifest), projectOnto(after, manifest))
+      ? 'unchanged'
+      : 'configured';
   }
   return deepEqual(comparable(before), comparable(after)) ? 'unchanged' : 'configured';
+}
+
+/**
+ * The parts of `value` at the paths `shape` (a manifest) sets: maps are followed key by key,
+ * anything else (lists, scalars) is taken whole, as a list's items have no path of their own here.
+ */
+function projectOnto(value: unknown, shape: unknown): unknown {
+  if (!isPlainObject(shape) || !isPlainObject(value)) return value;
+  const projected: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) projected[key] = projectOnto(value[key], shape[key]);
+  return projected;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `deployment.apps/web created (server dry run)`, as kubectl prints it. */

@@ -27,6 +27,25 @@ describe('classifyApply', () => {
     expect(classifyApply(obj('5'), obj('6'), false)).toBe('configured');
   });
 
+  it('says unchanged when only others wrote between the read and the apply (a controller’s status or annotation)', () => {
+    const manifest = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 1 },
+    };
+    const controllerWrote = obj('7', {
+      status: { replicas: 1 },
+      metadata: {
+        name: 'web',
+        resourceVersion: '7',
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      },
+    });
+    expect(classifyApply(obj('5'), controllerWrote, false, manifest)).toBe('unchanged');
+    expect(classifyApply(obj('5'), obj('7', { spec: { replicas: 3 } }), false, manifest)).toBe('configured');
+  });
+
   it('compares the objects in a dry run, ignoring what only the server writes', () => {
     const after = obj('5', { status: { replicas: 3 } });
     (after.metadata as Record<string, unknown>).managedFields = [{ manager: 'kubedesk' }];
