@@ -18,7 +18,7 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resources } from '../../embedded-cluster/client/index.js';
 import { convertText } from '../../src-renderer/editor/deprecations/index.js';
-import { dockerUnavailable } from '../support/docker.js';
+import { dockerUnavailable, removeNodeContainers } from '../support/docker.js';
 import { answerData, queryUdp } from '../support/dns-query.js';
 import { acquireHostLock } from '../support/host-lock.js';
 import { kubectl } from '../support/kubectl.js';
@@ -126,12 +126,7 @@ describe.skipIf(skip)('Kubernetes in Action, chapter 5, on Docker', { timeout: 1
 
   afterAll(async () => {
     await cluster?.destroy();
-    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${node}`], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
-    if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
+    removeNodeContainers(node);
     release?.();
   }, 90_000);
 

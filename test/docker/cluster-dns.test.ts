@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resources, type CoreV1 } from '../../embedded-cluster/client/index.js';
 import { answerData, queryUdp } from '../support/dns-query.js';
-import { dockerUnavailable } from '../support/docker.js';
+import { dockerUnavailable, removeNodeContainers } from '../support/docker.js';
 import { kubectl } from '../support/kubectl.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 
@@ -70,12 +70,7 @@ describe.skipIf(skip)('the cluster DNS on Docker', { timeout: 60_000 }, () => {
 
   afterAll(async () => {
     await cluster?.destroy();
-    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${node}`], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
-    for (const id of left) execFileSync('docker', ['rm', '-f', id]);
+    removeNodeContainers(node);
   }, 60_000);
 
   it('listens on the pods’ gateway, on 53 when it is free, and says so in kube-dns’s EndpointSlice', async () => {

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resources, type CoreV1 } from '../../embedded-cluster/client/index.js';
-import { dockerUnavailable } from '../support/docker.js';
+import { dockerUnavailable, removeNodeContainers } from '../support/docker.js';
 import { registryUnavailable, startRegistry, type TestRegistry } from '../support/registry.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 
@@ -17,11 +17,6 @@ if (skip) console.warn(skip);
 const node = `pull-${process.pid}`;
 
 /** Containers the node made, by its label. */
-const containersOf = (name: string) =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${name}`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-
 type Waiting = { reason?: string; message?: string };
 
 describe.skipIf(skip)('image pulls with imagePullSecrets, from a real registry', () => {
@@ -46,7 +41,7 @@ describe.skipIf(skip)('image pulls with imagePullSecrets, from a real registry',
 
   afterAll(async () => {
     await cluster?.destroy();
-    for (const id of containersOf(node)) execFileSync('docker', ['rm', '-f', id]);
+    removeNodeContainers(node);
     if (image) execFileSync('docker', ['rmi', '-f', image], { stdio: 'ignore' });
     await registry?.stop();
   }, 60_000);

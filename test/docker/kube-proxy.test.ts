@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resources, type CoreV1 } from '../../embedded-cluster/client/index.js';
 import { KubeProxy } from '../../embedded-cluster/proxy/kube-proxy.js';
 import { PROXY_MODE_ANNOTATION } from '../../embedded-cluster/proxy/mode.js';
-import { dockerUnavailable } from '../support/docker.js';
+import { dockerUnavailable, removeNodeContainers } from '../support/docker.js';
 import { kubectl } from '../support/kubectl.js';
 import { acquireHostLock } from '../support/host-lock.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
@@ -176,12 +176,7 @@ describe.skipIf(skip)('kube-proxy in iptables mode on Docker', { timeout: 90_000
     await proxy?.stop();
     for (const socket of dnsServers) socket.close();
     await cluster?.destroy();
-    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${node}`], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
-    if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
+    removeNodeContainers(node);
     releaseIptables?.();
   }, 60_000);
 

@@ -2,14 +2,14 @@
  * The kubelet on real Docker, driven by the real kubectl: pods run as containers, their logs,
  * exec and port-forward stream through the API server, and nothing is left behind.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resources } from '../../embedded-cluster/client/index.js';
-import { dockerUnavailable } from '../support/docker.js';
+import { dockerUnavailable, nodeContainers, removeNodeContainers } from '../support/docker.js';
 import { kubectl, kubectlBinary } from '../support/kubectl.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -20,11 +20,6 @@ const skip = await dockerUnavailable();
 if (skip) console.warn(skip);
 
 /** Containers the node made, by its label. */
-const containersOf = (node: string) =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${node}`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-
 describe.skipIf(skip)('the kubelet on Docker, through kubectl', { timeout: 60_000 }, () => {
   const node = `e2e-${process.pid}`;
   let cluster: TestCluster;
@@ -35,7 +30,7 @@ describe.skipIf(skip)('the kubelet on Docker, through kubectl', { timeout: 60_00
   }, 60_000);
   afterAll(async () => {
     await cluster?.destroy();
-    for (const id of containersOf(node)) execFileSync('docker', ['rm', '-f', id]);
+    removeNodeContainers(node);
   }, 60_000);
 
   it('runs a pod to completion and shows its log', async () => {
@@ -226,7 +221,7 @@ describe.skipIf(skip)('the kubelet on Docker, through kubectl', { timeout: 60_00
 
   it('deletes a pod and leaves none of its containers behind', async () => {
     expect((await k('delete', 'pod', 'pair', 'once', 'tools', '--wait=true')).code).toBe(0);
-    await vi.waitFor(() => expect(containersOf(node)).toEqual([]), { timeout: 30_000, interval: 250 });
+    await vi.waitFor(() => expect(nodeContainers(node)).toEqual([]), { timeout: 30_000, interval: 250 });
   });
 });
 

@@ -10,7 +10,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resources, type CoreV1 } from '../../embedded-cluster/client/index.js';
-import { dockerUnavailable } from '../support/docker.js';
+import { dockerUnavailable, nodeContainers, removeNodeContainers } from '../support/docker.js';
 import { kubectl } from '../support/kubectl.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -20,11 +20,6 @@ if (skip) console.warn(skip);
 
 /** An image with both ENTRYPOINT and CMD, built from the local busybox for this run. */
 const ENTRY_IMAGE = `kubedesk-test/entrypoint:${process.pid}`;
-
-const containersOf = (node: string) =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${node}`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
 
 describe.skipIf(skip)('a pod’s life on Docker', { timeout: 60_000 }, () => {
   const node = `life-${process.pid}`;
@@ -101,7 +96,7 @@ describe.skipIf(skip)('a pod’s life on Docker', { timeout: 60_000 }, () => {
   }, 60_000);
   afterAll(async () => {
     await cluster?.destroy();
-    for (const id of containersOf(node)) execFileSync('docker', ['rm', '-f', id]);
+    removeNodeContainers(node);
     execFileSync('docker', ['rmi', '-f', ENTRY_IMAGE]);
     await hostDir?.remove();
   }, 60_000);
@@ -417,7 +412,7 @@ describe.skipIf(skip)('a pod’s life on Docker', { timeout: 60_000 }, () => {
   it('leaves no containers or volume directories behind once its pods are deleted', async () => {
     expect((await k('delete', 'pods', '--all', '--wait=true', '--timeout=60s')).code).toBe(0);
     expect((await k('delete', 'jobs', '--all', '--wait=true')).code).toBe(0);
-    await vi.waitFor(() => expect(containersOf(node)).toEqual([]), { timeout: 30_000, interval: 250 });
+    await vi.waitFor(() => expect(nodeContainers(node)).toEqual([]), { timeout: 30_000, interval: 250 });
     const podsDir = join(cluster.dataDir, 'kubelet', 'pods');
     await vi.waitFor(
       async () =>

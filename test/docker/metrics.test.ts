@@ -2,20 +2,14 @@
  * The Metrics API on real Docker: a pod that burns CPU shows up in `kubectl top pods --containers`
  * and the node in `kubectl top nodes`, as with metrics-server installed.
  */
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resources } from '../../embedded-cluster/client/index.js';
-import { dockerUnavailable } from '../support/docker.js';
+import { dockerUnavailable, removeNodeContainers } from '../support/docker.js';
 import { kubectl } from '../support/kubectl.js';
 import { startTestCluster, type TestCluster } from '../support/test-cluster.js';
 
 const skip = await dockerUnavailable();
 if (skip) console.warn(skip);
-
-const containersOf = (node: string) =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${node}`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
 
 describe.skipIf(skip)('kubectl top on the Docker kubelet', () => {
   const node = `metrics-${process.pid}`;
@@ -56,7 +50,7 @@ describe.skipIf(skip)('kubectl top on the Docker kubelet', () => {
   }, 60_000);
   afterAll(async () => {
     await cluster?.destroy();
-    for (const id of containersOf(node)) execFileSync('docker', ['rm', '-f', id]);
+    removeNodeContainers(node);
   }, 60_000);
 
   it('lists metrics.k8s.io in discovery', async () => {

@@ -3,6 +3,7 @@
  * message when it does not), a runtime on a throwaway node name and network, and the clean-up
  * that removes every container and the network it made.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import {
@@ -136,4 +137,19 @@ export async function readAll(stream: Readable | undefined): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += chunk.toString();
   return text;
+}
+
+/** The IDs of every container the kubelet of node `node` made (running or not), by their label. */
+export function nodeContainers(node: string): string[] {
+  return execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.kubedesk.node=${node}`], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+}
+
+/** Removes what a suite's node left behind (a failed run must not leave containers running). */
+export function removeNodeContainers(node: string): void {
+  const left = nodeContainers(node);
+  if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
 }
