@@ -349,7 +349,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 async function dnsListenAddress(runtime: DockerRuntime | undefined, logger: Logger): Promise<string> {
   if (!runtime || process.platform !== 'linux') return '127.0.0.1';
   try {
-    return await runtime.networkGateway();
+    const network = await runtime.podNetwork();
+    if (!network) throw new Error('the Docker network has no IPv4 gateway');
+    return network.gateway;
   } catch (error) {
     logger.warn('cluster DNS on 127.0.0.1: the Docker network gateway is unknown', {
       error: String(error),

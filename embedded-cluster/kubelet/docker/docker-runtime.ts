@@ -35,7 +35,7 @@ import {
   toContainerStatus,
   toSandboxStatus,
 } from './labels.js';
-import { ensureNetwork, networkAddresses, networkGateway, removeNetwork } from './network.js';
+import { ensureNetwork, networkAddresses, removeNetwork } from './network.js';
 import { connectDirect, connectRelay } from './port-forward.js';
 import { sandboxCreateOptions } from './sandbox.js';
 import { containerStats } from './stats.js';
@@ -383,19 +383,11 @@ export class DockerRuntime implements ContainerRuntime {
     };
   }
 
-  /** The pods' network, created if missing: its subnet and gateway (for kube-proxy). */
+  /** The pods' network, created if missing: its subnet and gateway (kube-proxy, the cluster DNS). */
   podNetwork(): Promise<{ subnet: string; gateway: string } | undefined> {
     return this.call(async () => {
       await this.ensureNetwork();
       return networkAddresses(this.docker, this.networkName);
-    });
-  }
-
-  /** The cluster network's gateway IP (the host on the bridge); creates the network if missing. */
-  networkGateway(): Promise<string> {
-    return this.call(async () => {
-      await this.ensureNetwork();
-      return networkGateway(this.docker, this.networkName);
     });
   }
 

@@ -41,22 +41,10 @@ async function find(docker: Docker, name: string): Promise<string | undefined> {
 }
 
 /**
- * The network's gateway address: the host's side of the bridge, which every pod reaches and
- * nothing outside the host does (where the cluster DNS listens). Docker Desktop reports one too,
- * but there it is inside Docker's VM, not on the host.
+ * The network's IPv4 subnet and gateway (Docker's IPAM); undefined without IPv4. The gateway is
+ * the host's side of the bridge, which every pod reaches and nothing outside the host does (where
+ * the cluster DNS listens). Docker Desktop reports one too, but there it is inside Docker's VM.
  */
-export async function networkGateway(docker: Docker, name: string): Promise<string> {
-  const info = (await docker.getNetwork(name).inspect()) as {
-    IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] | null };
-  };
-  const gateways = (info.IPAM?.Config ?? []).flatMap((c) => (c.Gateway ? [c.Gateway] : []));
-  // A dual-stack network lists both families; pods resolve over IPv4 first.
-  const gateway = gateways.find((g) => !g.includes(':')) ?? gateways[0];
-  if (!gateway) throw new Error(`Docker network ${name} has no gateway address`);
-  return gateway;
-}
-
-/** The network's IPv4 subnet and gateway (Docker's IPAM), for kube-proxy; undefined without IPv4. */
 export async function networkAddresses(
   docker: Docker,
   name: string,
