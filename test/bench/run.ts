@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   api: async () => (await import('./api-bench.js')).apiSuite,
   'control-plane': async () => (await import('./control-plane-bench.js')).controlPlaneSuite,
   kubelet: async () => (await import('./kubelet-bench.js')).kubeletSuite,
+  network: async () => (await import('./network-bench.js')).networkSuite,
   ui: async () => (await import('./ui-bench.js')).uiSuite,
 };
 
