@@ -186,6 +186,11 @@ describe.skipIf(skip)('Kubernetes in Action, chapter 5, on Docker', { timeout: 1
       const found = [...out.matchAll(/Address:\s*(\d+\.\d+\.\d+\.\d+)(?!:)\s*$/gm)].map((m) => m[1]).sort();
       expect(found.filter((ip) => ips.includes(ip!))).toEqual(ips);
     }, WAIT);
+    // From a pod (its resolv.conf, the service IP of kube-dns, the short name) and from the host.
+    const fromPod = await sh(pods[0]!, 'nslookup -type=CNAME external-service');
+    expect(fromPod).toMatch(
+      /external-service\.default\.svc\.cluster\.local\s+canonical name = api\.somecompany\.com/,
+    );
     const reply = await queryUdp(
       cluster.dns!.host,
       cluster.dns!.port,

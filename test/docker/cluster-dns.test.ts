@@ -65,7 +65,17 @@ describe.skipIf(skip)('the cluster DNS on Docker', { timeout: 60_000 }, () => {
         },
       }),
     );
-    await Promise.all([running('client'), running('custom')]);
+    const sleeper = {
+      name: 'sh',
+      image: 'busybox:1.36',
+      imagePullPolicy: 'Never' as const,
+      command: ['sleep', '3600'],
+    };
+    await pods.create(
+      pod('hostnet', { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet', containers: [sleeper] }),
+    );
+    await pods.create(pod('hostnet-default', { hostNetwork: true, containers: [sleeper] }));
+    await Promise.all(['client', 'custom', 'hostnet', 'hostnet-default'].map(running));
   }, 90_000);
 
   afterAll(async () => {
@@ -103,26 +113,22 @@ describe.skipIf(skip)('the cluster DNS on Docker', { timeout: 60_000 }, () => {
     expect(answerData(self, 'A')).toEqual(['10.96.0.10']);
   });
 
-  it('gives a ClusterFirst pod the cluster search paths and ndots:5, its sandbox pointed at 10.96.0.10', async () => {
+  it('gives a ClusterFirst pod the cluster DNS, search paths and ndots:5, as any cluster does', async () => {
     const { code, out } = await sh('client', 'cat /etc/resolv.conf');
     expect(code).toBe(0);
+    // The kubelet's file, not Docker's (which names its embedded resolver, 127.0.0.11).
+    expect(out.match(/^nameserver .*$/gm)).toEqual(['nameserver 10.96.0.10']);
     expect(out).toMatch(new RegExp(`^search ${SEARCHES.replaceAll('.', '\\.')}(\\s|$)`, 'm'));
     expect(out).toMatch(/^options .*\bndots:5\b/m);
-    // Docker on a user-defined network writes its embedded resolver (127.0.0.11) into the file and
-    // forwards to the servers it was given from the pod's network namespace: 10.96.0.10 here.
-    const sandbox = execFileSync(
-      'docker',
-      ['ps', '-q', '--filter', `label=dev.kubedesk.node=${node}`, '--filter', 'name=k8s_POD_client_default'],
-      { encoding: 'utf8' },
-    ).trim();
-    const dns = JSON.parse(
-      execFileSync('docker', ['inspect', '--format', '{{json .HostConfig.Dns}}', sandbox], {
-        encoding: 'utf8',
-      }),
-    ) as string[];
-    expect(dns).toEqual(['10.96.0.10']);
-    // TODO(kubelet): a kubelet-written resolv.conf (as for /etc/hosts) would show 10.96.0.10 here.
-    expect(out).toMatch(/^nameserver 127\.0\.0\.11$/m);
+  });
+
+  it('gives a hostNetwork pod the cluster DNS with ClusterFirstWithHostNet, the host’s without', async () => {
+    const withHostNet = await sh('hostnet', 'cat /etc/resolv.conf');
+    expect(withHostNet.out.match(/^nameserver .*$/gm)).toEqual(['nameserver 10.96.0.10']);
+    expect(withHostNet.out).toMatch(/^options .*\bndots:5\b/m);
+    const plain = await sh('hostnet-default', 'cat /etc/resolv.conf');
+    expect(plain.out).not.toContain('10.96.0.10');
+    expect(plain.out).not.toContain('svc.cluster.local');
   });
 
   it('gives a dnsPolicy None pod exactly its dnsConfig', async () => {
@@ -130,6 +136,7 @@ describe.skipIf(skip)('the cluster DNS on Docker', { timeout: 60_000 }, () => {
     expect(out).toMatch(/^search corp\.example$/m);
     expect(out).toMatch(/^options .*\bndots:2\b/m);
     expect(out).toMatch(/^options .*\bedns0\b/m);
+    expect(out.match(/^nameserver .*$/gm)).toEqual(['nameserver 192.0.2.53']);
     expect(out).not.toContain('svc.cluster.local');
   });
 

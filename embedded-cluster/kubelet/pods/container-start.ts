@@ -9,6 +9,7 @@ import {
 } from '../runtime/container-runtime.js';
 import { goDuration } from './backoff.js';
 import { invocation } from './container-spec.js';
+import { resolvConfMount } from './dns.js';
 import { containerFieldPath } from './container-ref.js';
 import { containerEnv, EnvConfigError, type EnvContext } from './env.js';
 import { gracePeriodSeconds, runHook } from './lifecycle.js';
@@ -194,6 +195,13 @@ async function containerConfig(
     terminationMessageHostPath = await deps.volumes.terminationMessageFile(uid, container.name, attempt);
     mounts.push({ hostPath: terminationMessageHostPath, containerPath: messagePath, readOnly: false });
   }
+  const resolvConf = await resolvConfMount(
+    pod,
+    deps,
+    mounts,
+    container.securityContext?.readOnlyRootFilesystem,
+  );
+  if (resolvConf) mounts.push(resolvConf);
   const limits = container.resources?.limits ?? {};
   const requests = container.resources?.requests ?? {};
   const milli = (q: unknown) => Number(quantityMilliValue(parseQuantity(String(q))));

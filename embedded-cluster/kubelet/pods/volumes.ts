@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { CoreV1 } from '../../client/index.js';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -106,6 +106,19 @@ export class VolumeManager {
     const file = this.terminationMessagePath(uid, container, attempt);
     await mkdir(dirname(file), { recursive: true });
     await (await open(file, 'w', 0o666)).close();
+    return file;
+  }
+
+  /**
+   * Keep the pod's resolv.conf (`<pod dir>/resolv.conf`) holding `text`, the file every container
+   * of the pod mounts at /etc/resolv.conf, as containerd writes one per sandbox. Rewritten in place
+   * only when it differs, so a running container's mount (the same inode) keeps reading it.
+   */
+  async resolvConfFile(uid: string, text: string): Promise<string> {
+    const file = join(this.dataDir, 'pods', uid, 'resolv.conf');
+    if ((await readFile(file, 'utf8').catch(() => undefined)) === text) return file;
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text, { mode: 0o644 });
     return file;
   }
 

@@ -240,6 +240,8 @@ describe('starting a container with pull secrets', () => {
       },
       backoff: new Backoff(clock),
       pullFailures: new Map<string, number>(),
+      dns: () => ({ clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local' }),
+      volumes: { resolvConfFile: async () => '/node/pods/u1/resolv.conf' },
     } as unknown as PodWorkerDeps;
     const container = {
       name: 'app',

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodDnsEnvironment } from '../../../../embedded-cluster/api/pod-dns.js';
-import { podDns, readHostResolvConf } from '../../../../embedded-cluster/kubelet/pods/dns.js';
+import {
+  podDns,
+  readHostResolvConf,
+  resolvConfMount,
+} from '../../../../embedded-cluster/kubelet/pods/dns.js';
 import { sandboxConfig } from '../../../../embedded-cluster/kubelet/pods/sandbox-config.js';
 import { silentLogger } from '../../../../embedded-cluster/util/logger.js';
 
@@ -103,5 +107,42 @@ describe('readHostResolvConf (the kubelet’s --resolv-conf, read once at start)
       () => readFile('/etc/resolv.conf', 'utf8').catch(() => ''),
     );
     expect(await readHostResolvConf(undefined, silentLogger)).toBe(expected);
+  });
+});
+
+describe('the pod’s resolv.conf mounted in its containers', () => {
+  const files = new Map<string, string>();
+  const deps = {
+    dns: () => env,
+    volumes: {
+      resolvConfFile: async (uid: string, text: string) => {
+        files.set(uid, text);
+        return `/node/pods/${uid}/resolv.conf`;
+      },
+    },
+  };
+
+  it('writes the GetPodDNS settings and mounts them at /etc/resolv.conf', async () => {
+    const mount = await resolvConfMount(pod(), deps, [], undefined);
+    expect(mount).toEqual({
+      hostPath: '/node/pods/u1/resolv.conf',
+      containerPath: '/etc/resolv.conf',
+      readOnly: false,
+    });
+    expect(files.get('u1')).toBe(
+      'nameserver 10.96.0.10\n' +
+        'search shop.svc.cluster.local svc.cluster.local cluster.local lan\n' +
+        'options ndots:5\n',
+    );
+  });
+
+  it('is read-only with a read-only root filesystem, and gives way to a mount of the container’s own', async () => {
+    expect((await resolvConfMount(pod(), deps, [], true))?.readOnly).toBe(true);
+    const own = { hostPath: '/cm/resolv.conf', containerPath: '/etc/resolv.conf', readOnly: true };
+    expect(await resolvConfMount(pod(), deps, [own], undefined)).toBeUndefined();
+  });
+
+  it('leaves the runtime’s file when there is nothing to say (dnsPolicy None without dnsConfig)', async () => {
+    expect(await resolvConfMount(pod({ dnsPolicy: 'None' }), deps, [], undefined)).toBeUndefined();
   });
 });
