@@ -70,10 +70,16 @@ export class Iptables {
     return result.stdout;
   }
 
-  /** Put each hook in place at the top of its chain unless it is there (kube-proxy's `EnsureRule`). */
+  /**
+   * Put each hook in place at the top of its chain unless it is there (kube-proxy's `EnsureRule`).
+   * One `iptables-save` per table says which are: a `-C` per hook was a process each, five per
+   * sync on the cluster's main thread.
+   */
   async ensureHooks(hooks: readonly Hook[] = HOOKS): Promise<void> {
+    const saved = new Map<Hook['table'], string>();
     for (const hook of hooks) {
-      if (await this.hasHook(hook)) continue;
+      if (!saved.has(hook.table)) saved.set(hook.table, await this.save(hook.table));
+      if (savedRules(saved.get(hook.table)!, hook.chain).some((rule) => sameRule(rule, hook.rule))) continue;
       const args = ['-w', '5', '-t', hook.table, '-I', hook.chain, '1', ...hook.rule];
       const result = await this.run(this.variant, args);
       if (result.code !== 0) throw new IptablesError(`${this.variant} ${args.join(' ')}`, result);
@@ -82,10 +88,14 @@ export class Iptables {
 
   /** Remove every copy of each hook. */
   async removeHooks(hooks: readonly Hook[] = HOOKS): Promise<void> {
+    const saved = new Map<Hook['table'], string>();
     for (const hook of hooks) {
-      for (let i = 0; i < 100 && (await this.hasHook(hook)); i++) {
+      if (!saved.has(hook.table)) saved.set(hook.table, await this.save(hook.table));
+      const copies = savedRules(saved.get(hook.table)!, hook.chain).filter((rule) =>
+        sameRule(rule, hook.rule),
+      ).length;
+      for (let i = 0; i < copies; i++)
         await this.run(this.variant, ['-w', '5', '-t', hook.table, '-D', hook.chain, ...hook.rule]);
-      }
     }
   }
 
@@ -101,19 +111,23 @@ export class Iptables {
   async natChains(): Promise<string[]> {
     return ourChains(await this.save('nat')).nat;
   }
+}
 
-  private async hasHook(hook: Hook): Promise<boolean> {
-    const result = await this.run(this.variant, [
-      '-w',
-      '5',
-      '-t',
-      hook.table,
-      '-C',
-      hook.chain,
-      ...hook.rule,
-    ]);
-    return result.code === 0;
-  }
+/** The rules of `chain` in `iptables-save` output, each as its arguments after `-A <chain>`. */
+export function savedRules(saved: string, chain: string): string[][] {
+  const prefix = `-A ${chain} `;
+  return saved
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .map((line) =>
+      [...line.slice(prefix.length).matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) =>
+        m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!,
+      ),
+    );
+}
+
+function sameRule(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((arg, i) => arg === b[i]);
 }
 
 /**

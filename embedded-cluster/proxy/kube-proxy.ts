@@ -210,7 +210,11 @@ export class KubeProxy implements Component {
     return { requeueAfterMs: failures.length > 0 ? Math.min(5_000, this.syncPeriodMs) : this.syncPeriodMs };
   }
 
-  /** One `iptables-restore` when the rules changed (or on a full sync), then the hooks checked. */
+  /**
+   * One `iptables-restore` when the rules changed (or on a full sync). The hooks into the built-in
+   * chains are checked on full syncs only: a restore with `--noflush` never touches them, so only
+   * someone else (a firewall reload) can take them away, and the next full sync puts them back.
+   */
   private async syncIptables(ports: ProxyServicePort[], full: boolean): Promise<void> {
     const iptables = this.iptables!;
     const rendered = renderRules(
@@ -225,7 +229,7 @@ export class KubeProxy implements Component {
     await iptables.restore(rendered.text);
     this.appliedText = rendered.text;
     this.appliedChains = rendered.natChains;
-    await iptables.ensureHooks();
+    if (full) await iptables.ensureHooks();
   }
 
   /** A Warning event on the Service for each port the host could not open, once per problem. */

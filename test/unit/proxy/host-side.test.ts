@@ -91,18 +91,25 @@ describe('port problems', () => {
   });
 });
 
-/** A fake iptables: records commands; `-C` answers from `present`. */
+/** A fake iptables: records commands; `-save` shows the hooks in `present` (by `table chain rule…`). */
 function fakeRunner(present: Set<string>, saves: Record<string, string> = {}) {
   const calls: string[] = [];
+  const quote = (arg: string) => (arg.includes(' ') ? `"${arg}"` : arg);
   const run: CommandRunner = async (command, args, input) => {
     calls.push([command, ...args].join(' ') + (input ? ` <<${input}` : ''));
-    const rule = args.slice(args.indexOf('-t') + 1).join(' ');
-    if (args.includes('-C'))
-      return { code: present.has(rule.replace('-C ', '')) ? 0 : 1, stdout: '', stderr: '' };
-    if (args.includes('-I')) present.add(rule.replace(/-I (\S+) 1/, '$1'));
-    if (args.includes('-D')) present.delete(rule.replace('-D ', ''));
-    if (command.endsWith('-save'))
-      return { code: 0, stdout: saves[`${command} ${args.join(' ')}`] ?? '', stderr: '' };
+    const [table, op, chain, ...rest] = args.slice(args.indexOf('-t') + 1);
+    const rule = rest[0] === '1' && op === '-I' ? rest.slice(1) : rest;
+    const key = JSON.stringify([table, chain, rule]);
+    if (op === '-I') present.add(key);
+    if (op === '-D') present.delete(key);
+    if (command.endsWith('-save')) {
+      const hooks = [...present]
+        .map((k) => JSON.parse(k) as [string, string, string[]])
+        .filter(([t]) => t === args[1])
+        .map(([, c, r]) => `-A ${c} ${r.map(quote).join(' ')}`);
+      const text = saves[`${command} ${args.join(' ')}`] ?? '';
+      return { code: 0, stdout: [text, ...hooks].join('\n'), stderr: '' };
+    }
     return { code: 0, stdout: '', stderr: '' };
   };
   return { run, calls };
@@ -116,6 +123,9 @@ describe('iptables', () => {
     await iptables.ensureHooks();
     await iptables.ensureHooks();
     expect(calls.filter((c) => c.includes(' -I ')).length).toBe(HOOKS.length);
+    // One save per table, no process per hook.
+    expect(calls.filter((c) => c.startsWith('iptables-save')).length).toBe(4);
+    expect(calls.some((c) => c.includes(' -C '))).toBe(false);
     expect(calls).toContain(
       'iptables -w 5 -t nat -I PREROUTING 1 -m comment --comment kubedesk service portals -j KUBEDESK-SERVICES',
     );
