@@ -19,7 +19,7 @@ export interface BackendLookup {
 export type Resolution =
   | {
       ok: true;
-      /** `namespace/service:port`: what round-robin and agents are keyed by. */
+      /** `namespace/service:port`: what round-robin is keyed by. */
       key: string;
       /** ingress-nginx's upstream name, `namespace-service-port`: the affinity cookie's salt. */
       upstreamName: string;

@@ -19,18 +19,41 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** `headers` without hop-by-hop ones. */
-export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = new Set(
-    String(headers.connection ?? '')
+/** The header names a `Connection` header lists, lower-case. */
+function connectionTokens(connection: string | undefined): Set<string> {
+  return new Set(
+    String(connection ?? '')
       .split(',')
       .map((token) => token.trim().toLowerCase())
       .filter(Boolean),
   );
+}
+
+/** `headers` without hop-by-hop ones. */
+export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const named = connectionTokens(headers.connection);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
     out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Raw headers (`[name, value, name, value…]`, as a parser hands them over) without hop-by-hop
+ * ones, as a flat list of strings for `writeHead`: names keep their case, repeats their order.
+ */
+export function endToEndRaw(raw: readonly (Buffer | string)[]): string[] {
+  const text = raw.map((part) => (typeof part === 'string' ? part : part.toString('latin1')));
+  let connection: string | undefined;
+  for (let i = 0; i + 1 < text.length; i += 2)
+    if (text[i]!.toLowerCase() === 'connection') connection = `${connection ?? ''},${text[i + 1]!}`;
+  const named = connectionTokens(connection);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < text.length; i += 2) {
+    const name = text[i]!.toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !named.has(name)) out.push(text[i]!, text[i + 1]!);
   }
   return out;
 }

@@ -23,7 +23,7 @@ import { upstreamAddress, type BackendLookup } from './backends.js';
 import { CLASS_NAME, defaultIngressClass, isServed } from './ingress-class.js';
 import { describeFailure, listenOnFirstFree } from './listeners.js';
 import { loadBalancerStatus, sameLoadBalancer } from './load-balancer-status.js';
-import { UpstreamAgents } from './proxy.js';
+import { UpstreamPools } from './proxy.js';
 import { RequestRouter } from './request-router.js';
 import { RoundRobin } from './round-robin.js';
 import { RoutingTable } from './routing-table.js';
@@ -33,7 +33,7 @@ import { certificateOf, SecureContexts } from './tls-contexts.js';
 /** Index of EndpointSlices by `namespace/service` (their `kubernetes.io/service-name` label). */
 const SLICES_BY_SERVICE = 'ingress/slices-by-service';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-/** Work queue keys: the routing table, the agents' endpoints, and `status:<ns>/<name>` per Ingress. */
+/** Work queue keys: the routing table, the pools' endpoints, and `status:<ns>/<name>` per Ingress. */
 const ROUTES = 'routes';
 const ENDPOINTS = 'endpoints';
 const STATUS = 'status:';
@@ -76,7 +76,7 @@ export class IngressController implements Component {
   private readonly classes: Informer<NetworkingV1.IngressClass>;
   private readonly ingresses: Informer<NetworkingV1.Ingress>;
   private readonly slices: Informer<DiscoveryV1.EndpointSlice>;
-  private readonly agents = new UpstreamAgents();
+  private readonly pools = new UpstreamPools();
   private readonly contexts = new SecureContexts();
   private readonly sni = new Map<string, SecureContext>();
   private readonly reported = new Set<string>();
@@ -141,7 +141,7 @@ export class IngressController implements Component {
     const router = new RequestRouter({
       table: () => this.table,
       lookup,
-      agents: this.agents,
+      pools: this.pools,
       roundRobin: new RoundRobin(),
       httpsPort: () => this.bound.httpsPort,
       clock: this.clock,
@@ -208,7 +208,7 @@ export class IngressController implements Component {
           }),
       ),
     );
-    this.agents.destroy();
+    this.pools.destroy();
     if (this.ownInformers) this.informers.stop();
     await this.recorder.flush();
   }
@@ -273,7 +273,7 @@ export class IngressController implements Component {
     return context ?? this.defaultContext;
   }
 
-  /** Close the keep-alive agents of endpoints no slice lists any more. */
+  /** Close the connection pools of endpoints no slice lists any more. */
   private syncEndpoints(): void {
     const addresses = new Set<string>();
     for (const slice of this.slices.store.list()) {
@@ -284,7 +284,7 @@ export class IngressController implements Component {
         }
       }
     }
-    this.agents.retain(addresses);
+    this.pools.retain(addresses);
   }
 
   /** Set a served Ingress's `status.loadBalancer` to our address; clear ours from one no longer served. */

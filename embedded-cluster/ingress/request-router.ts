@@ -7,7 +7,7 @@ import { resolveBackend, type BackendLookup, type Upstream } from './backends.js
 import { clientIp, upstreamRequestHeaders } from './forwarded-headers.js';
 import { normalizeHost } from './host-match.js';
 import { requestPath } from './path-match.js';
-import { proxyRequest, proxyUpgrade, type UpstreamAgents } from './proxy.js';
+import { proxyRequest, proxyUpgrade, type UpstreamPools } from './proxy.js';
 import { notFoundText, rawResponse, sendText, unavailableText } from './responses.js';
 import type { RoundRobin } from './round-robin.js';
 import type { RoutingTable } from './routing-table.js';
@@ -18,7 +18,7 @@ const ANNOTATION = 'nginx.ingress.kubernetes.io/';
 export interface RouterState {
   table(): RoutingTable;
   lookup: BackendLookup;
-  agents: UpstreamAgents;
+  pools: UpstreamPools;
   roundRobin: RoundRobin;
   /** The port HTTPS is served on, for redirects. */
   httpsPort(): number;
@@ -47,7 +47,7 @@ export class RequestRouter {
       return;
     }
     proxyRequest(req, res, decision.target, {
-      agent: this.state.agents.for(decision.target),
+      pool: this.state.pools.for(decision.target),
       headers: decision.headers,
       ...(decision.setCookie ? { setCookie: decision.setCookie } : {}),
     });

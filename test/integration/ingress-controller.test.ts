@@ -15,6 +15,8 @@ const WAIT = { timeout: 8000, interval: 50 };
 let cluster: TestCluster;
 let controller: IngressController;
 const backends = new Map<string, { port: number; server: Server }>();
+/** Backends whose answer's client went away before it finished. */
+const abandoned: string[] = [];
 
 /** A pod stand-in on 127.0.0.1: answers `You've hit <name>`, echoes headers at /headers, echoes WebSocket messages. */
 async function startBackend(name: string): Promise<number> {
@@ -27,6 +29,22 @@ async function startBackend(name: string): Promise<number> {
     if (req.url === '/stream') {
       res.write('first\n');
       setTimeout(() => res.end('second\n'), 1500);
+      return;
+    }
+    if (req.url === '/echo') {
+      res.writeHead(201, { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' });
+      req.pipe(res);
+      return;
+    }
+    if (req.url === '/events') {
+      // Headers now, the first event much later: a proxy must not hold the headers back.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.flushHeaders();
+      const timer = setTimeout(() => res.end('data: late\n\n'), 10_000);
+      res.on('close', () => {
+        clearTimeout(timer);
+        if (!res.writableFinished) abandoned.push(name);
+      });
       return;
     }
     res.end(`You've hit ${name}\n`);
@@ -361,6 +379,76 @@ describe('the ingress controller', () => {
         .end();
     });
     expect(first).toBeLessThan(1200); // the first chunk came before the backend finished (1.5 s)
+  });
+
+  it('streams request bodies to the endpoint: with a length, chunked, and after Expect: 100-continue', async () => {
+    const payload = Buffer.alloc(1 << 20, 'kubedesk ');
+    const post = (headers: Record<string, string>, chunks: Buffer[]) =>
+      new Promise<Answer & { continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: controller.ports.httpPort,
+            method: 'POST',
+            path: '/echo',
+            headers: { host: 'app.localhost', 'content-type': 'text/plain', ...headers },
+            agent: false,
+          },
+          (res) => {
+            const parts: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => parts.push(chunk));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(parts).toString(),
+                continued,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        const send = () => {
+          for (const chunk of chunks) req.write(chunk);
+          req.end();
+        };
+        if (headers.expect) {
+          req.on('continue', () => {
+            continued = true;
+            send();
+          });
+        } else send();
+      });
+
+    const sized = await post({ 'content-length': String(payload.length) }, [payload]);
+    expect(sized.status).toBe(201);
+    expect(sized.body).toBe(payload.toString());
+    const chunked = await post({}, [payload.subarray(0, 1000), payload.subarray(1000)]);
+    expect(chunked.body.length).toBe(payload.length);
+    const continued = await post({ expect: '100-continue', 'content-length': '5' }, [Buffer.from('hello')]);
+    expect(continued).toMatchObject({ status: 201, body: 'hello', continued: true });
+  });
+
+  it('sends an answer’s headers before its body has started, and abandons it when the client leaves', async () => {
+    const events = await new Promise<{ type: string | undefined; close: () => void }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: controller.ports.httpPort,
+          path: '/events',
+          headers: { host: 'app.localhost' },
+          agent: false,
+        },
+        (res) => resolve({ type: res.headers['content-type'], close: () => req.destroy() }),
+      );
+      req.on('error', () => {});
+      setTimeout(() => reject(new Error('no headers within 2 s')), 2000);
+      req.end();
+    });
+    expect(events.type).toBe('text/event-stream');
+    events.close();
+    await vi.waitFor(() => expect(abandoned).toContain('a-1'), { timeout: 5000, interval: 50 });
   });
 
   it('spreads requests round-robin over the ready endpoints', async () => {
