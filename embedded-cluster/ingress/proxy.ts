@@ -85,7 +85,8 @@ export function proxyRequest(
       resume = resumeReading;
       const out = endToEndRaw(rawHeaders as Buffer[]);
       if (options.setCookie) out.push('set-cookie', options.setCookie);
-      res.writeHead(status, statusText, out);
+      if (statusText) res.writeHead(status, statusText, out);
+      else res.writeHead(status, out); // the standard reason phrase
       // The headers go out with the first chunk of the body, in one write (a write of their own
       // cost a third of the ingress's throughput in `npm run bench -- network`). A body that is
       // not there yet (events, long poll) must not hold them back: the first chunk usually comes

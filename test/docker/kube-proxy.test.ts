@@ -4,7 +4,8 @@
  * its own Service (hairpin), ClientIP affinity sticks, a pod turning unready stops getting traffic,
  * UDP is DNATed too, a Service without endpoints refuses at once, the cluster IP answers no ping,
  * the host reaches the NodePort and the cluster IP, and after stop nothing of ours is left in
- * iptables.
+ * iptables. Then the userspace mode (what a kube-proxy without root gets) on the same pods:
+ * NodePort and LoadBalancer from the host, nothing in the kernel.
  */
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
@@ -27,7 +28,21 @@ if (skip) console.warn(skip);
 const iptablesSave = () => execFileSync('iptables-save', { encoding: 'utf8' });
 const WAIT = { timeout: 30_000, interval: 250 };
 
-describe.skipIf(skip)('kube-proxy in iptables mode on Docker', { timeout: 90_000 }, () => {
+/** GET / from this host; the answer's body, trimmed. */
+function httpGet(host: string, port: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const req = request({ host, port, path: '/', agent: false, timeout: 3_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body.trim()));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe.skipIf(skip)('kube-proxy on Docker, in iptables mode then userspace', { timeout: 90_000 }, () => {
   const node = `proxy-${process.pid}`;
   let cluster: TestCluster;
   let proxy: KubeProxy;
@@ -241,22 +256,11 @@ describe.skipIf(skip)('kube-proxy in iptables mode on Docker', { timeout: 90_000
 
   it('answers the NodePort on 127.0.0.1 and the cluster IP from the host', async () => {
     const web = await cluster.client.resource(resources.services).get('web', 'default');
-    const get = (host: string, port: number) =>
-      new Promise<string>((resolve, reject) => {
-        const req = request({ host, port, path: '/', agent: false, timeout: 3_000 }, (res) => {
-          let body = '';
-          res.setEncoding('utf8').on('data', (c: string) => (body += c));
-          res.on('end', () => resolve(body.trim()));
-        });
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', reject);
-        req.end();
-      });
     await vi.waitFor(
-      async () => expect(await get('127.0.0.1', web.spec!.ports![0]!.nodePort!)).toMatch(/^web-[12]$/),
+      async () => expect(await httpGet('127.0.0.1', web.spec!.ports![0]!.nodePort!)).toMatch(/^web-[12]$/),
       WAIT,
     );
-    expect(await get(web.spec!.clusterIP!, 80)).toMatch(/^web-[12]$/);
+    expect(await httpGet(web.spec!.clusterIP!, 80)).toMatch(/^web-[12]$/);
   });
 
   it('stops sending to a pod that turns unready', async () => {
@@ -274,5 +278,33 @@ describe.skipIf(skip)('kube-proxy in iptables mode on Docker', { timeout: 90_000
     expect(iptablesSave()).toContain('KUBEDESK-SERVICES');
     await proxy.stop();
     expect(iptablesSave()).not.toContain('KUBEDESK');
+  });
+
+  it('in userspace mode (no root, no kernel rules) still serves NodePort and LoadBalancer to the pods', async () => {
+    // What a kube-proxy without root gets: host listeners forwarding to the pod IPs, nothing in
+    // the kernel. (Pods reach cluster IPs in kernel mode only: proxy/README.md.)
+    const userspace = new KubeProxy({ client: cluster.client, nodeName: node, mode: 'userspace' });
+    await userspace.start();
+    try {
+      expect(userspace.mode).toBe('userspace');
+      const port = 20_000 + (process.pid % 10_000);
+      await cluster.client
+        .resource(resources.services)
+        .create(
+          service('public', { type: 'LoadBalancer', ports: [{ name: 'http', port, targetPort: 'http' }] }),
+        );
+      const web = await cluster.client.resource(resources.services).get('web', 'default');
+      await vi.waitFor(async () => {
+        const current = await cluster.client.resource(resources.nodes).get(node);
+        expect(current.metadata?.annotations?.[PROXY_MODE_ANNOTATION]).toBe('userspace');
+        const lb = await cluster.client.resource(resources.services).get('public', 'default');
+        expect(lb.status?.loadBalancer?.ingress).toEqual([{ ip: '127.0.0.1', ipMode: 'VIP' }]);
+        expect(await httpGet('127.0.0.1', web.spec!.ports![0]!.nodePort!)).toMatch(/^web-[12]$/);
+        expect(await httpGet('127.0.0.1', port)).toMatch(/^web-[12]$/);
+      }, WAIT);
+      expect(iptablesSave()).not.toContain('KUBEDESK');
+    } finally {
+      await userspace.stop();
+    }
   });
 });
