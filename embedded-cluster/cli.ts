@@ -52,8 +52,9 @@ Flags:
                           warning); 0 for any free port.
   --ingress-https-port N  The same for HTTPS.
   --no-proxy              Do not run kube-proxy (docker runtime). By default it programs the
-                          kernel (iptables, as root on Linux) so that pods reach Services' cluster
-                          IPs, and serves NodePorts and LoadBalancers on 127.0.0.1.
+                          kernel (iptables: itself as root on Linux, else through a helper
+                          container on Docker's host network) so that pods reach Services'
+                          cluster IPs, and serves NodePorts and LoadBalancers on 127.0.0.1.
   --log-level LEVEL       Logs on stderr, as JSON lines: error, warn (default) or info.
   -h, --help              Show this help.
 

@@ -92,11 +92,13 @@ export interface ClusterOptions {
     false | { httpPort?: number; httpsPort?: number; fallbackHttpPort?: number; fallbackHttpsPort?: number };
   /**
    * kube-proxy (proxy/README.md), with the docker runtime only (simulated pods have no real
-   * addresses): `mode` 'auto' detects iptables or userspace. Off unless given: its kernel rules
-   * are the host's, one set per machine, so test clusters running side by side must not each
-   * program them; `kubedesk serve` turns it on.
+   * addresses): `mode` 'auto' programs the kernel from this process when it can (root on Linux),
+   * else through a helper container on Docker's host network (`helperImage`, default
+   * rancher/klipper-lb), else falls back to userspace; 'helper' always uses the container. Off
+   * unless given: its kernel rules are the host's, one set per machine, so test clusters running
+   * side by side must not each program them; `kubedesk serve` turns it on.
    */
-  proxy?: false | { mode?: 'auto' | 'iptables' | 'userspace' };
+  proxy?: false | { mode?: 'auto' | 'iptables' | 'userspace' | 'helper'; helperImage?: string };
 }
 
 export interface RunningCluster {
@@ -305,6 +307,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
           nodeName,
           ...(podNetwork ? { podCidr: podNetwork.subnet, gatewayIp: podNetwork.gateway } : {}),
           ...(options.proxy.mode ? { mode: options.proxy.mode } : {}),
+          kernelHelper: dockerRuntime.hostNetworkHelper(options.proxy.helperImage),
         }),
       );
     }

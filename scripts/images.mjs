@@ -3,7 +3,8 @@
 // registry.k8s.io/pause:3.10 cannot be pulled), busybox:latest / busybox:1.36
 // from Debian's busybox-static, and luksa/kubia (latest, v1, v2, v3) and
 // luksa/kubia-unhealthy, stand-ins for Kubernetes in Action's images: the book's
-// Node.js app on this machine's own node binary. Each image carries a hash of its
+// Node.js app on this machine's own node binary; kubedesk/net-helper:test, kube-proxy's
+// helper container on this machine's iptables. Each image carries a hash of its
 // inputs as a label and is rebuilt only when missing or when those inputs changed,
 // so a second run takes well under a second.
 import { spawnSync } from 'node:child_process';
@@ -147,6 +148,31 @@ const IMAGES = [
       };
     },
   },
+  {
+    tags: ['kubedesk/net-helper:test'],
+    inputs(busybox) {
+      const dir = join(root, 'images/net-helper');
+      const files = iptablesFiles();
+      if (files.length === 0) return undefined;
+      return {
+        key: [
+          readFileSync(join(dir, 'Dockerfile')),
+          readFileSync(busybox),
+          ...files.map((file) => `${file}:${statSync(file).size}:${statSync(file).mtimeMs}`),
+        ],
+        prepare(context) {
+          copyFileSync(join(dir, 'Dockerfile'), join(context, 'Dockerfile'));
+          const rootfs = join(context, 'rootfs');
+          for (const file of files) {
+            mkdirSync(join(rootfs, dirname(file)), { recursive: true });
+            copyFileSync(file, join(rootfs, file));
+          }
+          mkdirSync(join(rootfs, 'bin'), { recursive: true });
+          copyFileSync(busybox, join(rootfs, 'bin/busybox'));
+        },
+      };
+    },
+  },
   ...[
     ['luksa/kubia:v2', 'v2'],
     ['luksa/kubia:v3', 'v3'],
@@ -176,6 +202,28 @@ function nodeRuntimeFiles() {
   if (ldd.status !== 0) throw new Error(`ldd ${node} failed:\n${ldd.stderr}`);
   const libraries = [...ldd.stdout.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)].map((m) => m[1]);
   return [node, ...new Set(libraries)];
+}
+
+/**
+ * This machine's iptables (both multi-call binaries, every extension they load at run time) and
+ * the shared libraries all of them need, as absolute paths. Empty when iptables is not installed
+ * (the helper's image is then not built; only the suite that needs it skips).
+ */
+function iptablesFiles() {
+  const binaries = ['/usr/sbin/xtables-nft-multi', '/usr/sbin/xtables-legacy-multi'].filter((f) =>
+    existsSync(f),
+  );
+  if (binaries.length === 0) return [];
+  const extensions = run('sh', ['-c', 'ls -d /usr/lib/*/xtables/*.so /usr/lib/xtables/*.so 2>/dev/null'])
+    .stdout.split('\n')
+    .filter(Boolean);
+  const libraries = new Set();
+  for (const file of [...binaries, ...extensions]) {
+    const ldd = run('ldd', [file]);
+    for (const m of ldd.stdout.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)) libraries.add(m[1]);
+  }
+  // copyFileSync follows links: a library lands under the name it is loaded by.
+  return [...binaries, ...extensions, ...libraries];
 }
 
 function inputsHash(parts) {
@@ -212,6 +260,10 @@ export function buildImages({ log = console.log } = {}) {
     );
   for (const image of IMAGES) {
     const inputs = image.inputs(busybox);
+    if (!inputs) {
+      log(`${image.tags.join(', ')}: skipped (iptables is not installed)`);
+      continue;
+    }
     const hash = inputsHash(inputs.key);
     if (image.tags.every((tag) => builtWith(tag) === hash)) {
       log(`${image.tags.join(', ')}: up to date`);

@@ -16,12 +16,20 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { Hairpin } from './hairpin.js';
 import { HostPorts, type HostPortFailure, type HostPortTarget } from './host-ports.js';
-import { Iptables } from './iptables.js';
+import { Iptables, runCommand, type CommandRunner } from './iptables.js';
 import { renderRules } from './iptables-rules.js';
 import { desiredLoadBalancer, sameLoadBalancer } from './load-balancer-status.js';
 import { detectMode, PROXY_MODE_ANNOTATION, type ModeDecision, type ProxyMode } from './mode.js';
 import { describePortProblem } from './port-problems.js';
 import { buildServiceMap, sliceServiceKey, type ProxyServicePort } from './service-map.js';
+
+/** Where the rules go when this process cannot program the pods' kernel itself. */
+export interface KernelHelper {
+  start(): Promise<void>;
+  /** Runs iptables (and `cat`) where the pods' network is. */
+  run: CommandRunner;
+  stop(): Promise<void>;
+}
 
 export interface KubeProxyOptions {
   client: KubeClient;
@@ -32,8 +40,17 @@ export interface KubeProxyOptions {
   recorder?: EventRecorder;
   clock?: Clock;
   logger?: Logger;
-  /** `auto` (default) detects; `iptables` fails to start where the kernel cannot be programmed. */
-  mode?: ProxyMode | 'auto';
+  /**
+   * `auto` (default) detects: the kernel from this process when it can, else through
+   * `kernelHelper` when given, else userspace. `iptables` fails to start where neither can program
+   * the kernel; `helper` always goes through the helper (what a run without root does).
+   */
+  mode?: ProxyMode | 'auto' | 'helper';
+  /**
+   * Programs the kernel that holds the pods' network from elsewhere (a container on Docker's host
+   * network: the runtime's, handed over at wiring time, since components never talk to Docker).
+   */
+  kernelHelper?: KernelHelper;
   /** The loopback address NodePorts and LoadBalancers answer on (default 127.0.0.1). */
   host?: string;
   /** The pods' subnet (the Docker network's): host → service traffic is masqueraded. */
@@ -57,7 +74,8 @@ export const PROXY_MODE_REASON_ANNOTATION = 'kubedesk.dev/proxy-mode-reason';
 /**
  * kube-proxy for the embedded cluster: an API client that watches Services and EndpointSlices and
  * programs the data path. In `iptables` mode cluster IPs work from every pod through NAT rules in
- * the host's kernel; in every mode NodePorts and LoadBalancer ports answer on 127.0.0.1 through
+ * the kernel that holds the pods' network (written by this process, or through the runtime's
+ * helper container where this process cannot: {@link KernelHelper}); in every mode NodePorts and LoadBalancer ports answer on 127.0.0.1 through
  * listeners in this process, and LoadBalancer Services get that address in their status. Handlers
  * only enqueue one key; a sync rebuilds everything from the caches, at most once per
  * `minSyncIntervalMs`. The mode is reported on the Node. See README.md.
@@ -88,6 +106,7 @@ export class KubeProxy implements Component {
   private lastFullSyncAt = -Infinity;
   private running: Promise<void> | undefined;
   private syncs = 0;
+  private helperStarted = false;
 
   constructor(private readonly options: KubeProxyOptions) {
     this.client = options.client;
@@ -141,9 +160,12 @@ export class KubeProxy implements Component {
     this.logger.info('kube-proxy mode', { mode: this.decision.mode, reason: this.decision.reason });
     try {
       if (this.decision.mode === 'iptables') {
-        this.iptables = this.options.iptables ?? new Iptables(this.decision.variant);
+        const helper = this.decision.viaHelper ? this.options.kernelHelper : undefined;
+        this.iptables =
+          this.options.iptables ?? new Iptables(this.decision.variant, helper ? helper.run : runCommand);
         await this.iptables.cleanup(); // leftovers of a run that did not stop cleanly
-        if (this.options.gatewayIp) this.hairpin = new Hairpin(this.options.gatewayIp);
+        // Hairpin mode is a bridge port setting in /sys, which only the host's root can write.
+        if (this.options.gatewayIp && !helper) this.hairpin = new Hairpin(this.options.gatewayIp);
       }
       this.informers.start(); // idempotent: shared informers may be running already
       await this.informers.synced();
@@ -162,8 +184,13 @@ export class KubeProxy implements Component {
     await this.running;
     await this.hostPorts.close();
     try {
-      await this.iptables?.cleanup();
+      try {
+        await this.iptables?.cleanup();
+      } finally {
+        await this.stopHelper();
+      }
     } finally {
+      this.iptables = undefined; // stopping twice cleans up once
       this.appliedText = '';
       this.appliedChains = [];
       if (this.ownInformers) this.informers.stop();
@@ -174,11 +201,50 @@ export class KubeProxy implements Component {
   private async decide(): Promise<ModeDecision> {
     const wanted = this.options.mode ?? 'auto';
     if (wanted === 'userspace') return { mode: 'userspace', reason: 'chosen in the configuration' };
-    const detected = await detectMode(this.options.gatewayIp ? { gatewayIp: this.options.gatewayIp } : {});
-    if (wanted === 'iptables' && detected.mode !== 'iptables') {
-      throw new Error(`kube-proxy cannot run in iptables mode: ${detected.reason}`);
+    const local: ModeDecision =
+      wanted === 'helper'
+        ? { mode: 'userspace', reason: 'the helper container chosen in the configuration' }
+        : await detectMode(this.options.gatewayIp ? { gatewayIp: this.options.gatewayIp } : {});
+    const decided = local.mode === 'iptables' ? local : await this.throughHelper(local);
+    if (wanted !== 'auto' && decided.mode !== 'iptables') {
+      throw new Error(`kube-proxy cannot program the kernel: ${decided.reason}`);
     }
-    return detected;
+    return decided;
+  }
+
+  /** The kernel through the helper container, or `local` (userspace) saying why not. */
+  private async throughHelper(local: ModeDecision): Promise<ModeDecision> {
+    const helper = this.options.kernelHelper;
+    if (!helper) return local;
+    try {
+      this.helperStarted = true;
+      await helper.start();
+      const decision = await detectMode({
+        platform: 'linux',
+        uid: 0, // the helper's
+        run: helper.run,
+        readText: async (path) => {
+          const read = await helper.run('cat', [path]);
+          if (read.code !== 0) throw new Error(read.stderr);
+          return read.stdout;
+        },
+      });
+      if (decision.mode === 'iptables') {
+        const how = `programs it through a helper container on Docker's host network (${decision.variant})`;
+        return { ...decision, viaHelper: true, reason: `${local.reason}; ${how}` };
+      }
+      await this.stopHelper();
+      return { ...local, reason: `${local.reason}; the helper container cannot either: ${decision.reason}` };
+    } catch (error) {
+      await this.stopHelper().catch(() => {});
+      return { ...local, reason: `${local.reason}; no helper container: ${(error as Error).message}` };
+    }
+  }
+
+  private async stopHelper(): Promise<void> {
+    if (!this.helperStarted) return;
+    this.helperStarted = false;
+    await this.options.kernelHelper?.stop();
   }
 
   private sync(key: string): Promise<ReconcileResult | void> {

@@ -23,6 +23,8 @@ export interface ModeDecision {
    * the same bridge are un-DNATed. When false, every service connection must be masqueraded.
    */
   bridgeNetfilter?: boolean;
+  /** The rules go through the helper container (KubeProxyOptions.kernelHelper), not this process. */
+  viaHelper?: boolean;
 }
 
 export interface DetectOptions {
@@ -39,7 +41,8 @@ export interface DetectOptions {
  * Choose the mode as kube-proxy's `--proxy-mode` detection would for this desktop: the kernel
  * when this process can program it and the pods' network is on this host's stack; userspace
  * otherwise (macOS and Windows, where Docker runs pods in a VM; rootless Docker, whose bridge is in
- * a namespace of its own; no root; no iptables).
+ * a namespace of its own; no root; no iptables). Run with a helper's `run`, it says whether the
+ * kernel can be programmed from there (KubeProxy tries that before settling for userspace).
  */
 export async function detectMode(options: DetectOptions = {}): Promise<ModeDecision> {
   const platform = options.platform ?? process.platform;

@@ -237,3 +237,54 @@ describe('kube-proxy on the host', () => {
     await expect(get(port)).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe('kube-proxy’s helper container', () => {
+  /** A helper whose start fails, or whose commands answer with `code`; records what happened to it. */
+  const fakeHelper = (behaviour: { startFails?: string; code?: number }) => {
+    const seen: string[] = [];
+    return {
+      seen,
+      helper: {
+        async start() {
+          seen.push('start');
+          if (behaviour.startFails) throw new Error(behaviour.startFails);
+        },
+        run: async (command: string, args: string[]) => {
+          seen.push([command, ...args].join(' '));
+          return { code: behaviour.code ?? 0, stdout: '', stderr: 'Permission denied (you must be root)' };
+        },
+        async stop() {
+          seen.push('stop');
+        },
+      },
+    };
+  };
+
+  it('says why it cannot program the kernel when the helper does not start, and leaves nothing running', async () => {
+    const { helper, seen } = fakeHelper({ startFails: 'pull access denied for rancher/klipper-lb' });
+    const proxy = new KubeProxy({
+      client: cluster.client,
+      nodeName: 'other',
+      mode: 'helper',
+      kernelHelper: helper,
+    });
+    await expect(proxy.start()).rejects.toThrow(
+      'kube-proxy cannot program the kernel: the helper container chosen in the configuration; no helper container: pull access denied for rancher/klipper-lb',
+    );
+    expect(seen).toEqual(['start', 'stop']);
+  });
+
+  it('stops the helper when iptables in it cannot be used either', async () => {
+    const { helper, seen } = fakeHelper({ code: 1 });
+    const proxy = new KubeProxy({
+      client: cluster.client,
+      nodeName: 'other',
+      mode: 'helper',
+      kernelHelper: helper,
+    });
+    await expect(proxy.start()).rejects.toThrow(
+      /the helper container cannot either: iptables-restore unusable/,
+    );
+    expect(seen.at(-1)).toBe('stop');
+  });
+});

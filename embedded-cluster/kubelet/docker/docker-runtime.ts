@@ -35,6 +35,7 @@ import {
   toContainerStatus,
   toSandboxStatus,
 } from './labels.js';
+import { DEFAULT_NET_HELPER_IMAGE, HostNetworkHelper } from './host-network-helper.js';
 import { ensureNetwork, networkAddresses, removeNetwork } from './network.js';
 import { connectDirect, connectRelay } from './port-forward.js';
 import { sandboxCreateOptions } from './sandbox.js';
@@ -389,6 +390,20 @@ export class DockerRuntime implements ContainerRuntime {
       await this.ensureNetwork();
       return networkAddresses(this.docker, this.networkName);
     });
+  }
+
+  /**
+   * A helper container on Docker's host network for kube-proxy's rules where this process cannot
+   * program that kernel itself (see host-network-helper.ts); not started yet.
+   */
+  hostNetworkHelper(image: string = DEFAULT_NET_HELPER_IMAGE): HostNetworkHelper {
+    return new HostNetworkHelper(
+      this.docker,
+      this.images,
+      `kubedesk-net-helper-${this.config.nodeName}`,
+      image,
+      this.config.nodeName,
+    );
   }
 
   /** Remove the cluster network (tests, uninstall); fails while containers still use it. */
