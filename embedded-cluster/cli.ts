@@ -24,7 +24,7 @@ Run 'kubedesk <command> --help' for a command's flags.
 
 const SERVE_USAGE = `Usage: kubedesk serve [--data-dir DIR] [--port N] [--host ADDR] [--runtime docker|simulated|none]
                      [--etcd-endpoints URL,...] [--no-ingress | --ingress-http-port N --ingress-https-port N]
-                     [--no-proxy]
+                     [--no-proxy | --proxy-helper-image IMAGE]
 
 Run the embedded Kubernetes cluster headless: its API server listens on loopback over HTTPS,
 and DIR/kubeconfig (context "kubedesk") lets kubectl reach it. Prints one line when ready;
@@ -55,6 +55,9 @@ Flags:
                           kernel (iptables: itself as root on Linux, else through a helper
                           container on Docker's host network) so that pods reach Services'
                           cluster IPs, and serves NodePorts and LoadBalancers on 127.0.0.1.
+  --proxy-helper-image IMAGE
+                          The image of kube-proxy's helper container (iptables and sleep; default
+                          rancher/klipper-lb; offline: kubedesk/net-helper:test from npm run images).
   --log-level LEVEL       Logs on stderr, as JSON lines: error, warn (default) or info.
   -h, --help              Show this help.
 
@@ -78,6 +81,8 @@ export interface ServeOptions {
   ingress?: false | { httpPort?: number; httpsPort?: number };
   /** kube-proxy with the docker runtime: on unless `--no-proxy`. */
   proxy?: boolean;
+  /** The image of kube-proxy's helper container, when not the default. */
+  proxyHelperImage?: string;
 }
 
 type Runtime = 'docker' | 'none' | 'simulated';
@@ -165,6 +170,7 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
         'log-level': { type: 'string' },
         'no-ingress': { type: 'boolean' },
         'no-proxy': { type: 'boolean' },
+        'proxy-helper-image': { type: 'string' },
         'ingress-http-port': { type: 'string' },
         'ingress-https-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -247,6 +253,7 @@ export function parseServeArgs(args: string[], home = homedir()): ServeOptions |
     ...(etcdEndpoints ? { etcdEndpoints } : {}),
     ...(ingress !== undefined ? { ingress } : {}),
     ...(values['no-proxy'] ? { proxy: false } : {}),
+    ...(values['proxy-helper-image'] ? { proxyHelperImage: values['proxy-helper-image'] } : {}),
   };
 }
 
@@ -319,7 +326,12 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       // kube-dns always exists in a served cluster, as tools expect, whatever runs the pods.
       dns: {},
       ingress: ingressOptions(hostPorts ? options.ingress : (options.ingress ?? false)),
-      proxy: options.proxy === false || !hostPorts ? false : {},
+      proxy:
+        options.proxy === false || !hostPorts
+          ? false
+          : options.proxyHelperImage
+            ? { helperImage: options.proxyHelperImage }
+            : {},
     });
   } catch (error) {
     io.stderr(`kubedesk: cannot start: ${explainStartError(error, options)}\n`);

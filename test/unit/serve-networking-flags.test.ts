@@ -26,6 +26,13 @@ describe('kubedesk serve networking flags', () => {
     expect(parseServeArgs(['--ingress-https-port', '9443'])).toMatchObject({ ingress: { httpsPort: 9443 } });
   });
 
+  it('takes the image of kube-proxy’s helper container', () => {
+    expect(parseServeArgs(['--proxy-helper-image', 'kubedesk/net-helper:test'])).toMatchObject({
+      proxyHelperImage: 'kubedesk/net-helper:test',
+    });
+    expect(parseServeArgs([])).not.toHaveProperty('proxyHelperImage');
+  });
+
   it.each([
     [['serve', '--ingress-http-port', 'eighty'], 'invalid value "eighty" for --ingress-http-port'],
     [['serve', '--ingress-https-port', '70000'], 'invalid value "70000" for --ingress-https-port'],
