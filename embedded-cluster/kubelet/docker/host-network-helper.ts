@@ -9,7 +9,7 @@ import { execSession } from './streams.js';
  * whatever runs the containers. Pulled like any image; `npm run images` builds an offline
  * stand-in (`kubedesk/net-helper:test`).
  */
-export const DEFAULT_NET_HELPER_IMAGE = 'rancher/klipper-lb:v0.4.9';
+export const DEFAULT_NET_HELPER_IMAGE = 'rancher/klipper-lb:v0.4.17';
 
 /** The label the helper container carries (its value: the node name), so it is never taken for a pod's. */
 export const NET_HELPER_LABEL = 'dev.kubedesk.net-helper';
