@@ -126,51 +126,14 @@ const IMAGES = [
     tags: ['luksa/kubia:latest', 'luksa/kubia:v1'],
     inputs(busybox) {
       const dir = join(root, 'images/kubia');
-      const files = nodeRuntimeFiles();
-      return {
-        key: [
-          readFileSync(join(dir, 'Dockerfile')),
-          readFileSync(join(dir, 'app.js')),
-          readFileSync(busybox),
-          ...files.map((file) => `${file}:${statSync(file).size}:${statSync(file).mtimeMs}`),
-        ],
-        prepare(context) {
-          copyFileSync(join(dir, 'Dockerfile'), join(context, 'Dockerfile'));
-          const rootfs = join(context, 'rootfs');
-          for (const file of files) {
-            mkdirSync(join(rootfs, dirname(file)), { recursive: true });
-            copyFileSync(file, join(rootfs, file));
-          }
-          mkdirSync(join(rootfs, 'bin'), { recursive: true });
-          copyFileSync(busybox, join(rootfs, 'bin/busybox'));
-          copyFileSync(join(dir, 'app.js'), join(rootfs, 'app.js'));
-        },
-      };
+      return hostFilesImage(dir, nodeRuntimeFiles(), busybox, [[join(dir, 'app.js'), 'app.js']]);
     },
   },
   {
     tags: ['kubedesk/net-helper:test'],
     inputs(busybox) {
-      const dir = join(root, 'images/net-helper');
       const files = iptablesFiles();
-      if (files.length === 0) return undefined;
-      return {
-        key: [
-          readFileSync(join(dir, 'Dockerfile')),
-          readFileSync(busybox),
-          ...files.map((file) => `${file}:${statSync(file).size}:${statSync(file).mtimeMs}`),
-        ],
-        prepare(context) {
-          copyFileSync(join(dir, 'Dockerfile'), join(context, 'Dockerfile'));
-          const rootfs = join(context, 'rootfs');
-          for (const file of files) {
-            mkdirSync(join(rootfs, dirname(file)), { recursive: true });
-            copyFileSync(file, join(rootfs, file));
-          }
-          mkdirSync(join(rootfs, 'bin'), { recursive: true });
-          copyFileSync(busybox, join(rootfs, 'bin/busybox'));
-        },
-      };
+      return files.length === 0 ? undefined : hostFilesImage(join(root, 'images/net-helper'), files, busybox);
     },
   },
   ...[
@@ -191,6 +154,33 @@ const IMAGES = [
     },
   })),
 ];
+
+/**
+ * A `FROM scratch` image of this machine's own files: `dir`'s Dockerfile, `files` under their own
+ * paths in rootfs/, Debian's static busybox at /bin/busybox, and `extras` ([from, path in rootfs]).
+ * Host files count by size and time, not content (the node binary is large).
+ */
+function hostFilesImage(dir, files, busybox, extras = []) {
+  return {
+    key: [
+      readFileSync(join(dir, 'Dockerfile')),
+      ...extras.map(([from]) => readFileSync(from)),
+      readFileSync(busybox),
+      ...files.map((file) => `${file}:${statSync(file).size}:${statSync(file).mtimeMs}`),
+    ],
+    prepare(context) {
+      copyFileSync(join(dir, 'Dockerfile'), join(context, 'Dockerfile'));
+      const rootfs = join(context, 'rootfs');
+      for (const file of files) {
+        mkdirSync(join(rootfs, dirname(file)), { recursive: true });
+        copyFileSync(file, join(rootfs, file));
+      }
+      mkdirSync(join(rootfs, 'bin'), { recursive: true });
+      copyFileSync(busybox, join(rootfs, 'bin/busybox'));
+      for (const [from, to] of extras) copyFileSync(from, join(rootfs, to));
+    },
+  };
+}
 
 /**
  * This machine's node binary, its shared libraries and their loader (from `ldd`), as absolute

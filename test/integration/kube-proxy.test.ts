@@ -260,14 +260,12 @@ describe('kube-proxy’s helper container', () => {
     };
   };
 
+  const helperProxy = (kernelHelper: ReturnType<typeof fakeHelper>['helper']) =>
+    new KubeProxy({ client: cluster.client, nodeName: 'other', mode: 'helper', kernelHelper });
+
   it('says why it cannot program the kernel when the helper does not start, and leaves nothing running', async () => {
     const { helper, seen } = fakeHelper({ startFails: 'pull access denied for rancher/klipper-lb' });
-    const proxy = new KubeProxy({
-      client: cluster.client,
-      nodeName: 'other',
-      mode: 'helper',
-      kernelHelper: helper,
-    });
+    const proxy = helperProxy(helper);
     await expect(proxy.start()).rejects.toThrow(
       'kube-proxy cannot program the kernel: the helper container chosen in the configuration; no helper container: pull access denied for rancher/klipper-lb',
     );
@@ -276,12 +274,7 @@ describe('kube-proxy’s helper container', () => {
 
   it('stops the helper when iptables in it cannot be used either', async () => {
     const { helper, seen } = fakeHelper({ code: 1 });
-    const proxy = new KubeProxy({
-      client: cluster.client,
-      nodeName: 'other',
-      mode: 'helper',
-      kernelHelper: helper,
-    });
+    const proxy = helperProxy(helper);
     await expect(proxy.start()).rejects.toThrow(
       /the helper container cannot either: iptables-restore unusable/,
     );
