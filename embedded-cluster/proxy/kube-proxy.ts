@@ -75,10 +75,11 @@ export const PROXY_MODE_REASON_ANNOTATION = 'kubedesk.dev/proxy-mode-reason';
  * kube-proxy for the embedded cluster: an API client that watches Services and EndpointSlices and
  * programs the data path. In `iptables` mode cluster IPs work from every pod through NAT rules in
  * the kernel that holds the pods' network (written by this process, or through the runtime's
- * helper container where this process cannot: {@link KernelHelper}); in every mode NodePorts and LoadBalancer ports answer on 127.0.0.1 through
- * listeners in this process, and LoadBalancer Services get that address in their status. Handlers
- * only enqueue one key; a sync rebuilds everything from the caches, at most once per
- * `minSyncIntervalMs`. The mode is reported on the Node. See README.md.
+ * helper container where this process cannot: {@link KernelHelper}); in every mode NodePorts and
+ * LoadBalancer ports answer on 127.0.0.1 through listeners in this process, and LoadBalancer
+ * Services get that address in their status. Handlers only enqueue one key; a sync rebuilds
+ * everything from the caches, at most once per `minSyncIntervalMs`. The mode is reported on the
+ * Node. See README.md.
  */
 export class KubeProxy implements Component {
   readonly name = 'kube-proxy';
@@ -184,15 +185,14 @@ export class KubeProxy implements Component {
     await this.running;
     await this.hostPorts.close();
     try {
-      try {
-        await this.iptables?.cleanup();
-      } finally {
-        await this.stopHelper();
-      }
+      await this.iptables?.cleanup();
     } finally {
       this.iptables = undefined; // stopping twice cleans up once
       this.appliedText = '';
       this.appliedChains = [];
+      await this.stopHelper().catch((error: unknown) =>
+        this.logger.warn('cannot remove the network helper container', { error: String(error) }),
+      );
       if (this.ownInformers) this.informers.stop();
       await this.recorder.flush();
     }

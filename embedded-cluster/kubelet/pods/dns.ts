@@ -11,6 +11,7 @@ import type { Mount } from '../runtime/container-runtime.js';
 import { runtimeUid } from './pod-uid.js';
 import type { VolumeManager } from './volumes.js';
 
+/** Where a container reads its resolver settings. */
 export const RESOLV_CONF_PATH = '/etc/resolv.conf';
 
 /**
@@ -19,7 +20,7 @@ export const RESOLV_CONF_PATH = '/etc/resolv.conf';
  * the stub on the host's loopback, which no pod can reach.
  */
 export const SYSTEMD_RESOLVED_RESOLV_CONF = '/run/systemd/resolve/resolv.conf';
-export const DEFAULT_RESOLV_CONF = RESOLV_CONF_PATH;
+export const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
 
 /**
  * The DNS settings of a pod's sandbox: the kubelet's `GetPodDNS` ({@link podDnsConfig}, shared
