@@ -96,12 +96,16 @@ describe.skipIf(skip)('kube-proxy through its helper container on Docker', { tim
   }, 90_000);
 
   afterAll(async () => {
-    await proxy?.stop();
-    await cluster?.destroy();
-    removeNodeContainers(node);
-    const left = helpers(node);
-    if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
-    releaseIptables?.();
+    // A proxy that fails to stop must not leave the pods or the helper running, or the lock held.
+    try {
+      await proxy?.stop();
+    } finally {
+      await cluster?.destroy();
+      removeNodeContainers(node);
+      const left = helpers(node);
+      if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
+      releaseIptables?.();
+    }
   }, 60_000);
 
   it('programs the kernel through the helper and says so on the node', async () => {

@@ -188,11 +188,15 @@ describe.skipIf(skip)('kube-proxy on Docker, in iptables mode then userspace', {
   }, 90_000);
 
   afterAll(async () => {
-    await proxy?.stop();
-    for (const socket of dnsServers) socket.close();
-    await cluster?.destroy();
-    removeNodeContainers(node);
-    releaseIptables?.();
+    // A proxy that fails to stop must not leave the pods running or the host lock held.
+    try {
+      await proxy?.stop();
+    } finally {
+      for (const socket of dnsServers) socket.close();
+      await cluster?.destroy();
+      removeNodeContainers(node);
+      releaseIptables?.();
+    }
   }, 60_000);
 
   it('chooses the kernel, clears a crashed run’s chains and says so on the node', async () => {
